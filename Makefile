@@ -1,0 +1,21 @@
+# `make lab`: set up and open the labs in JupyterLab.  `make test`: set up and run every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup lab test bench
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m bench

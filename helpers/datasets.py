@@ -1,0 +1,164 @@
+"""Data sets and data plumbing: 2-D toy sets, the shipped digits, splits, standardization, mini-batches.
+
+Everything returns course shapes: X (n_x, m), Y (1, m) of 0/1 labels (or (C, m) one-hot).
+Every random draw comes from the numpy Generator you pass in.
+"""
+from __future__ import annotations
+
+import hashlib
+import pathlib
+from typing import Iterator, NamedTuple
+
+import numpy as np
+
+from .validation import as_labels, as_matrix, check_rng
+
+DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
+DIGITS_SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
+
+
+def _check_m(m) -> int:
+    if int(m) != m or m < 2:
+        raise ValueError(f"m (the number of examples) must be an integer >= 2; got {m!r}")
+    return int(m)
+
+
+def _check_noise(noise) -> float:
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
+    return float(noise)
+
+
+def make_moons(m: int, noise: float, rng: np.random.Generator):
+    """Two interleaving half circles: X (2, m), Y (1, m); noise is the std of added Gaussian jitter."""
+    m, noise, rng = _check_m(m), _check_noise(noise), check_rng(rng)
+    Y = (np.arange(m) % 2).reshape(1, m)
+    t = rng.uniform(0, np.pi, m)
+    X = np.where(Y == 0, [np.cos(t), np.sin(t)], [1 - np.cos(t), 0.5 - np.sin(t)])
+    return X + noise * rng.standard_normal((2, m)), Y
+
+
+def make_circles(m: int, noise: float, rng: np.random.Generator, factor: float = 0.5):
+    """A circle of class 0 around a smaller circle (radius factor) of class 1: X (2, m), Y (1, m)."""
+    m, noise, rng = _check_m(m), _check_noise(noise), check_rng(rng)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1); got {factor!r}")
+    Y = (np.arange(m) % 2).reshape(1, m)
+    t = rng.uniform(0, 2 * np.pi, m)
+    r = np.where(Y == 1, factor, 1.0)
+    X = r * np.array([np.cos(t), np.sin(t)])
+    return X + noise * rng.standard_normal((2, m)), Y
+
+
+def true_boundary_labels(X) -> np.ndarray:
+    """The noise-free labels of ``make_noisy_boundary``: 1 above the curve x2 = 0.6 sin(2 x1) + 0.3 x1."""
+    X = as_matrix(X, "X", rows=2)
+    return (X[1] > 0.6 * np.sin(2 * X[0]) + 0.3 * X[0]).astype(int).reshape(1, -1)
+
+
+def make_noisy_boundary(m: int, rng: np.random.Generator, flip: float = 0.1):
+    """Points uniform in [-2.5, 2.5]^2 labelled by a wavy curve, each label flipped with probability flip.
+
+    Because the flips are independent of X, the best possible classifier is the curve itself and its
+    error (the Bayes error) is exactly ``flip``: the reference the bias/variance diagnosis needs.
+    An unregularized network given few points learns the flipped labels (it overfits).
+    """
+    m, rng = _check_m(m), check_rng(rng)
+    if not 0 <= flip < 0.5:
+        raise ValueError(f"flip (the label-noise rate) must be in [0, 0.5); got {flip!r}")
+    X = rng.uniform(-2.5, 2.5, (2, m))
+    flips = rng.random((1, m)) < flip
+    return X, np.where(flips, 1 - true_boundary_labels(X), true_boundary_labels(X))
+
+
+def train_dev_test_split(X, Y, rng: np.random.Generator, dev_fraction: float = 0.2,
+                         test_fraction: float = 0.2):
+    """Shuffle the m columns once, then cut them into train / dev / test.
+
+    Returns X_train, Y_train, X_dev, Y_dev, X_test, Y_test (columns are examples). The dev and test
+    sizes are round(fraction * m); train gets the rest. Dev and test come from the same shuffle, so
+    they come from the same distribution.
+    """
+    X = as_matrix(X)
+    Y = as_labels(Y, X.shape[1])
+    check_rng(rng)
+    m = X.shape[1]
+    for name, f in (("dev_fraction", dev_fraction), ("test_fraction", test_fraction)):
+        if not 0 <= f < 1:
+            raise ValueError(f"{name} must be in [0, 1); got {f!r}")
+    n_dev, n_test = round(dev_fraction * m), round(test_fraction * m)
+    if n_dev + n_test >= m:
+        raise ValueError(f"dev_fraction + test_fraction must leave at least one training example; "
+                         f"got {dev_fraction} + {test_fraction} of m = {m}")
+    order = rng.permutation(m)
+    dev, test, train = order[:n_dev], order[n_dev:n_dev + n_test], order[n_dev + n_test:]
+    return X[:, train], Y[:, train], X[:, dev], Y[:, dev], X[:, test], Y[:, test]
+
+
+def fit_standardizer(X_train):
+    """mu, sigma (each (n_x, 1)) of the training set; features with zero spread get sigma = 1."""
+    X_train = as_matrix(X_train, "X_train")
+    mu = X_train.mean(axis=1, keepdims=True)
+    sigma = X_train.std(axis=1, keepdims=True)
+    return mu, np.where(sigma > 0, sigma, 1.0)
+
+
+def standardize(X, mu, sigma) -> np.ndarray:
+    """(X - mu) / sigma with the *training* mu and sigma, so dev and test are scaled the same way."""
+    X = as_matrix(X)
+    mu, sigma = np.asarray(mu), np.asarray(sigma)
+    if mu.shape != (X.shape[0], 1) or sigma.shape != (X.shape[0], 1):
+        raise ValueError(f"mu and sigma must have shape ({X.shape[0]}, 1) to match X {X.shape}; "
+                         f"got {mu.shape} and {sigma.shape}")
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0 everywhere")
+    return (X - mu) / sigma
+
+
+def minibatches(X, Y, batch_size: int, rng: np.random.Generator | None) -> Iterator[tuple]:
+    """Yield (X_batch, Y_batch) covering all m columns once, shuffled by rng (None: in order).
+
+    Every batch has batch_size columns except the last, which keeps the remaining m % batch_size.
+    """
+    X = as_matrix(X)
+    Y = as_labels(Y, X.shape[1])
+    m = X.shape[1]
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    order = np.arange(m) if rng is None else check_rng(rng).permutation(m)
+    for start in range(0, m, int(batch_size)):
+        idx = order[start:start + int(batch_size)]
+        yield X[:, idx], Y[:, idx]
+
+
+def one_hot(labels, num_classes: int) -> np.ndarray:
+    """(C, m) one-hot matrix from m integer labels in [0, C)."""
+    labels = np.asarray(labels).reshape(-1)
+    if labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be a non-empty array of integers; got dtype {labels.dtype}")
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(f"labels must be in [0, {num_classes}); got values in [{labels.min()}, {labels.max()}]")
+    out = np.zeros((num_classes, labels.size))
+    out[labels, np.arange(labels.size)] = 1
+    return out
+
+
+class Digits(NamedTuple):
+    """The 8x8 handwritten digits: X (64, 1797) in [0, 1], labels (1, 1797) in 0..9, images (1797, 8, 8)."""
+    X: np.ndarray
+    labels: np.ndarray
+    images: np.ndarray
+
+
+def load_digits(path: str | pathlib.Path | None = None) -> Digits:
+    """Load data/digits.npz (see data/README.md), verifying its SHA-256 first."""
+    path = pathlib.Path(path) if path is not None else DATA_DIR / "digits.npz"
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != DIGITS_SHA256:
+        raise ValueError(f"{path} has SHA-256 {digest}, expected {DIGITS_SHA256}: the file is corrupt or "
+                         "not the shipped one (see data/README.md)")
+    with np.load(path, allow_pickle=False) as f:
+        images, labels = f["images"], f["labels"]
+    X = images.reshape(len(images), 64).T.astype(np.float64) / 16.0
+    return Digits(X, labels.astype(int).reshape(1, -1), images)
