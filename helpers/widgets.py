@@ -35,7 +35,6 @@ def choice(options, value, description: str) -> widgets.SelectionSlider:
                                    layout=widgets.Layout(width="420px"))
 
 
-
 def show_static(draw: Callable, figsize=None, **values) -> None:
     """Print draw's text and display its figure as an ordinary PNG output (the kernel-less view)."""
     fig = plt.figure(figsize=figsize or plt.rcParams["figure.figsize"], layout="constrained")
