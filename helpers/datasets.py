@@ -50,10 +50,15 @@ def make_circles(m: int, noise: float, rng: np.random.Generator, factor: float =
     return X + noise * rng.standard_normal((2, m)), Y
 
 
+def true_boundary_curve(x1) -> np.ndarray:
+    """x2 on the Bayes boundary of ``make_noisy_boundary``: x2 = 1.2 sin(1.6 x1)."""
+    return 1.2 * np.sin(1.6 * np.asarray(x1))
+
+
 def true_boundary_labels(X) -> np.ndarray:
-    """The noise-free labels of ``make_noisy_boundary``: 1 above the curve x2 = 0.6 sin(2 x1) + 0.3 x1."""
+    """The noise-free labels of ``make_noisy_boundary``: 1 above ``true_boundary_curve``."""
     X = as_matrix(X, "X", rows=2)
-    return (X[1] > 0.6 * np.sin(2 * X[0]) + 0.3 * X[0]).astype(int).reshape(1, -1)
+    return (X[1] > true_boundary_curve(X[0])).astype(int).reshape(1, -1)
 
 
 def make_noisy_boundary(m: int, rng: np.random.Generator, flip: float = 0.1):
