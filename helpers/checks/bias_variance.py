@@ -1,38 +1,12 @@
-"""Feedback for the labs' exercises.
-
-Each ``check_<thing>(learner_function)`` runs the learner's function on several cases against the
-reference in helpers, prints one line, and returns True/False. A failure line names the first
-case that went wrong and a specific hint (wrong shape, examples as rows, forgot to shuffle, ...).
-A function that still raises NotImplementedError is reported as "not done yet".
-"""
+"""Checks for lab 01's exercises: the train/dev/test split and the bias/variance diagnosis."""
 from __future__ import annotations
 
 import numpy as np
 
-from .bias_variance import diagnose
-
-PASS, FAIL, TODO = "✅", "❌", "⏳"
-
-
-def _result(name: str, problem: str | None, n_cases: int) -> bool:
-    if problem is None:
-        print(f"{PASS} {name}: all {n_cases} cases match the reference.")
-        return True
-    print(f"{FAIL} {name}: {problem}")
-    return False
+from ..bias_variance import diagnose
+from ._core import _call, _result
 
 
-def _call(name: str, fn, *args):
-    """Call the learner's fn; return (value, None) or (None, message) for NotImplementedError/crash."""
-    try:
-        return fn(*args), None
-    except NotImplementedError:
-        return None, f"{TODO} {name}: not done yet, replace the `raise NotImplementedError` with your code."
-    except Exception as exc:  # the learner's code crashed: show why, do not stop the notebook
-        return None, f"{FAIL} {name}: your function raised {type(exc).__name__}: {exc}"
-
-
-# ------------------------------------------------------------------ lab 01
 def _split_problem(out, X, Y, dev_fraction, test_fraction) -> str | None:
     if not isinstance(out, (tuple, list)) or len(out) != 6:
         return "return six arrays: X_train, Y_train, X_dev, Y_dev, X_test, Y_test."

@@ -1,0 +1,9 @@
+"""Feedback for the labs' exercises, one module per lab topic.
+
+Each ``check_<thing>(learner_function)`` runs the learner's function on several cases against the
+reference in helpers, prints one line, and returns True/False. A failure line names the first case
+that went wrong and a specific hint (wrong shape, examples as rows, forgot 1/m, wrong sign, ...).
+A function that still raises NotImplementedError is reported as "not done yet".
+Shared pieces live in ``_core``: ``_call`` (run the learner's code safely) and ``_result`` (the line).
+"""
+from .bias_variance import check_diagnose, check_split  # noqa: F401
