@@ -11,7 +11,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from .validation import as_labels, as_matrix, check_rng
+from .validation import as_examples, as_matrix, check_rng
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 DIGITS_SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
@@ -84,8 +84,7 @@ def train_dev_test_split(X, Y, rng: np.random.Generator, dev_fraction: float = 0
     sizes are round(fraction * m); train gets the rest. Dev and test come from the same shuffle, so
     they come from the same distribution.
     """
-    X = as_matrix(X)
-    Y = as_labels(Y, X.shape[1])
+    X, Y = as_examples(X, Y)
     check_rng(rng)
     m = X.shape[1]
     for name, f in (("dev_fraction", dev_fraction), ("test_fraction", test_fraction)):
@@ -121,19 +120,18 @@ def standardize(X, mu, sigma) -> np.ndarray:
 
 
 def minibatches(X, Y, batch_size: int, rng: np.random.Generator | None) -> Iterator[tuple]:
-    """Yield (X_batch, Y_batch) covering all m columns once, shuffled by rng (None: in order).
+    """Return an iterator of (X_batch, Y_batch) covering all m columns once, shuffled by rng (None: in order).
 
     Every batch has batch_size columns except the last, which keeps the remaining m % batch_size.
+    Inputs are checked (and the shuffle drawn) when called, not when the first batch is taken.
     """
-    X = as_matrix(X)
-    Y = as_labels(Y, X.shape[1])
+    X, Y = as_examples(X, Y)
     m = X.shape[1]
     if int(batch_size) != batch_size or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
     order = np.arange(m) if rng is None else check_rng(rng).permutation(m)
-    for start in range(0, m, int(batch_size)):
-        idx = order[start:start + int(batch_size)]
-        yield X[:, idx], Y[:, idx]
+    batch_size = int(batch_size)
+    return ((X[:, order[i:i + batch_size]], Y[:, order[i:i + batch_size]]) for i in range(0, m, batch_size))
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:

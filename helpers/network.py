@@ -50,14 +50,19 @@ def initialize_parameters(layer_dims, method: str = "he", rng: np.random.Generat
 
 def layer_dims_of(params: dict) -> list[int]:
     """Return [n_x, n[1], ..., n[L]] after checking every W{l}, b{l} shape; raise ValueError otherwise."""
-    L = sum(1 for k in params if k.startswith("W"))
+    layers = {int(k[1:]) for k in params if k[:1] in "Wb" and k[1:].isdigit()}
+    L = max(layers, default=0)
     if L == 0 or any(f"W{l}" not in params or f"b{l}" not in params for l in range(1, L + 1)):
         raise ValueError(f"params must hold W1, b1, ..., WL, bL; got keys {sorted(params)}")
-    dims = [params["W1"].shape[1]]
+    dims = []
     for l in range(1, L + 1):
-        W, b = params[f"W{l}"], params[f"b{l}"]
-        if W.ndim != 2 or W.shape[1] != dims[-1]:
+        W, b = np.asarray(params[f"W{l}"]), np.asarray(params[f"b{l}"])
+        if W.ndim != 2:
+            raise ValueError(f"W{l} must be 2-D with shape (n[{l}], n[{l - 1}]); got {W.shape}")
+        if dims and W.shape[1] != dims[-1]:
             raise ValueError(f"W{l} must have shape (n[{l}], {dims[-1]}); got {W.shape}")
+        if not dims:
+            dims.append(W.shape[1])
         if b.shape != (W.shape[0], 1):
             raise ValueError(f"b{l} must have shape ({W.shape[0]}, 1); got {b.shape}")
         dims.append(W.shape[0])
@@ -65,8 +70,8 @@ def layer_dims_of(params: dict) -> list[int]:
 
 
 def num_layers(params: dict) -> int:
-    """L, the number of layers with weights (hidden layers + output layer)."""
-    return sum(1 for k in params if k.startswith("W"))
+    """L, the number of layers with weights (hidden layers + output layer); params already checked."""
+    return sum(1 for k in params if k[:1] == "W" and k[1:].isdigit())
 
 
 # ---------------------------------------------------------------- activations
@@ -115,12 +120,23 @@ def linear_backward(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray, lambd: fl
 
     dW = 1/m dZ A_prev^T + lambd/m W (the L2 term: "weight decay"), db = 1/m sum(dZ), dA_prev = W^T dZ.
     """
+    dW, db = _linear_param_gradients(dZ, A_prev, W, lambd)
+    return W.T @ dZ, dW, db
+
+
+def _linear_param_gradients(dZ, A_prev, W, lambd):
+    """dW = 1/m dZ A_prev^T + lambd/m W and db = 1/m sum(dZ): linear_backward without dA_prev.
+
+    The first layer's backward step uses this alone: nothing needs dA[0] (the gradient w.r.t. X), and
+    W[1]^T dZ[1] would be the step's largest matrix multiply. ``/=`` and ``+=`` reuse dW's memory.
+    """
     m = A_prev.shape[1]
-    dW = (dZ @ A_prev.T) / m
+    dW = dZ @ A_prev.T
+    dW /= m
     if lambd:
         dW += (lambd / m) * W
     db = dZ.sum(axis=1, keepdims=True) / m
-    return W.T @ dZ, dW, db
+    return dW, db
 
 
 def dropout_forward(A: np.ndarray, keep_prob: float, rng: np.random.Generator):
@@ -229,7 +245,8 @@ def _backward(cache, Y, lambd):
     params, layers = cache["params"], cache["layers"]
     L = len(layers)
     grads = {}
-    dZ = layers[-1]["A"] - Y
+    AL = layers[-1]["A"]
+    dZ = AL - Y.astype(AL.dtype, copy=False)  # in the network's dtype: float32 labels stay float32
     for l in range(L, 0, -1):
         layer = layers[l - 1]
         if l < L:
@@ -237,7 +254,10 @@ def _backward(cache, Y, lambd):
             if "D" in layer:
                 dA = dropout_backward(dA, layer["D"], layer["keep_prob"])
             dZ = activation_backward(dA, layer["Z"], layer["G"], cache["hidden"])
-        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, layer["A_prev"], params[f"W{l}"], lambd)
+        if l > 1:
+            dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, layer["A_prev"], params[f"W{l}"], lambd)
+        else:  # the same dW, db; dA[0] = W[1]^T dZ[1] is skipped, as nothing needs it
+            grads["dW1"], grads["db1"] = _linear_param_gradients(dZ, layer["A_prev"], params["W1"], lambd)
     return grads
 
 

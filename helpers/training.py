@@ -51,7 +51,10 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
     per epoch); otherwise each epoch walks through shuffled mini-batches, the last one partial.
     update(params, grads, state, learning_rate) -> state is the rule (see helpers.optim).
     lambd >= 0 adds L2 regularization; keep_prob < 1 switches on inverted dropout in hidden layers.
-    The cost is recorded every record_every epochs (and at the last epoch); rng drives the initial
+    The cost is recorded every record_every epochs (and at the first and last epochs) as the mean of
+    the epoch's mini-batch costs J_b = cross-entropy_b + lambd/(2 m_b) sum ||W||^2; each step's L2 term uses
+    its batch size m_b, as its gradient lambd/m_b W does. dev_costs hold the dev set's cross-entropy only
+    (no L2 term, and no dropout), the number to compare across lambd and keep_prob. rng drives the initial
     weights, the shuffles and the dropout masks. params, if given, are trained (a copy) instead of
     fresh ones.
     """
@@ -102,6 +105,15 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
                 _, dev_cache = network._forward(X_dev, params, hidden, output, (1.0,) * len(keep), None)
                 result.dev_costs.append(network.cross_entropy_from_logits(dev_cache["layers"][-1]["Z"], Y_dev, output))
         if not np.isfinite(total):
-            raise FloatingPointError(f"the cost became {total} at epoch {epoch}: the learning rate "
-                                     f"{learning_rate} is too large for this network")
+            _diverged(f"the cost became {total} at epoch {epoch}", learning_rate)
+    # The last update came after the last recorded cost: check where it left the network.
+    with np.errstate(over="ignore", invalid="ignore"):
+        final_Z = network._forward(X, params, hidden, output, (1.0,) * len(keep), None)[1]["layers"][-1]["Z"]
+    if not np.all(np.isfinite(final_Z)):
+        _diverged(f"the output layer's Z became NaN or inf after the last update (epoch {num_epochs})",
+                  learning_rate)
     return result
+
+
+def _diverged(what: str, learning_rate: float):
+    raise FloatingPointError(f"{what}: the learning rate {learning_rate} is too large for this network")

@@ -42,6 +42,19 @@ def as_labels(Y, m: int, rows: int | None = None, name: str = "Y") -> np.ndarray
     return Y
 
 
+def as_examples(X, Y, name_X: str = "X", name_Y: str = "Y"):
+    """Check a data set given as X (n_x, m) and labels Y (n_y, m) together; return (X, Y).
+
+    When X's rows match Y's columns (X given as (m, n_x)), the error says so, rather than blaming Y.
+    """
+    X, Y_arr = np.asarray(X), np.asarray(Y)
+    if X.ndim == 2 and Y_arr.ndim == 2 and X.shape[1] != Y_arr.shape[1] and X.shape[0] == Y_arr.shape[1]:
+        raise ValueError(f"{name_X} must have shape (n_x, m) with m = {Y_arr.shape[1]} examples as columns, like "
+                         f"{name_Y} {Y_arr.shape}; got {X.shape}: did you pass it transposed, as (m, n_x)?")
+    X = as_matrix(X, name_X)
+    return X, as_labels(Y_arr, X.shape[1], name=name_Y)
+
+
 def check_keep_prob(keep_prob, n_hidden: int) -> tuple[float, ...]:
     """Return one keep_prob per hidden layer, each in (0, 1]; raise ValueError otherwise."""
     values = np.atleast_1d(np.asarray(keep_prob, dtype=float))

@@ -164,7 +164,7 @@ def test_gradient_descent_step():
     before, params, grads, state = _one_step(optim.gradient_descent, 0.1)
     for k in params:
         np.testing.assert_allclose(params[k], before[k] - 0.1 * grads["d" + k], rtol=1e-15)
-    assert state == {}
+    assert state == {"t": 1}  # plain gradient descent remembers only the step count
 
 
 def test_momentum_first_and_second_steps():
