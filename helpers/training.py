@@ -16,13 +16,17 @@ from .validation import (as_labels, as_matrix, check_choice, check_keep_prob, ch
 @dataclass
 class TrainResult:
     """A trained network and its history. costs[i] is the training cost at epoch epochs[i]
-    (the mean of the mini-batch costs of that epoch); dev_costs likewise when a dev set was given."""
+    (the mean of the mini-batch costs of that epoch); dev_costs likewise when a dev set was given.
+    With train(..., keep_best=True): best_epoch is the recorded epoch of lowest dev cost and best_params
+    a copy of the parameters at the end of that epoch (early stopping); otherwise both are None."""
     params: dict
     hidden: str
     output: str
     epochs: list = field(default_factory=list)
     costs: list = field(default_factory=list)
     dev_costs: list = field(default_factory=list)
+    best_epoch: int | None = None
+    best_params: dict | None = None
 
     def predict(self, X) -> np.ndarray:
         """(1, m) predicted labels."""
@@ -44,7 +48,7 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
           init: str = "he", init_scale: float = 0.01, learning_rate: float = 0.1, num_epochs: int = 1000,
           batch_size: int | None = None, update: Callable = gradient_descent, lambd: float = 0.0,
           keep_prob=1.0, X_dev=None, Y_dev=None, record_every: int = 1, params: dict | None = None,
-          dtype=np.float64) -> TrainResult:
+          dtype=np.float64, keep_best: bool = False) -> TrainResult:
     """Train a fully connected network on X (n_x, m), Y (n_y, m).
 
     layer_dims = [n_x, n[1], ..., n[L]]. batch_size None means full-batch gradient descent (one step
@@ -56,7 +60,8 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
     its batch size m_b, as its gradient lambd/m_b W does. dev_costs hold the dev set's cross-entropy only
     (no L2 term, and no dropout), the number to compare across lambd and keep_prob. rng drives the initial
     weights, the shuffles and the dropout masks. params, if given, are trained (a copy) instead of
-    fresh ones.
+    fresh ones. keep_best=True (needs X_dev, Y_dev) keeps a copy of the parameters at the recorded
+    epoch of lowest dev cost in result.best_params / result.best_epoch (early stopping).
     """
     check_rng(rng)
     check_choice(hidden, "hidden", network.HIDDEN_ACTIVATIONS)
@@ -76,6 +81,8 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
     if has_dev:
         X_dev = as_matrix(X_dev, "X_dev", rows=dims[0])
         Y_dev = as_labels(Y_dev, X_dev.shape[1], rows=dims[-1], name="Y_dev")
+    if keep_best and not has_dev:
+        raise ValueError("keep_best=True (early stopping) needs a dev set: pass X_dev and Y_dev")
     lambd = check_nonnegative(lambd, "lambd (the L2 strength λ)")
     check_positive(learning_rate, "learning_rate")
     keep = check_keep_prob(keep_prob, len(dims) - 2)
@@ -86,6 +93,7 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
         raise ValueError(f"batch_size must be None (full batch) or a positive integer; got {batch_size!r}")
 
     result = TrainResult(params, hidden, output)
+    best_dev_cost = np.inf
     state: dict = {}
     for epoch in range(1, int(num_epochs) + 1):
         record = epoch % record_every == 0 or epoch == num_epochs or epoch == 1
@@ -104,6 +112,9 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
             if has_dev:
                 _, dev_cache = network._forward(X_dev, params, hidden, output, (1.0,) * len(keep), None)
                 result.dev_costs.append(network.cross_entropy_from_logits(dev_cache["layers"][-1]["Z"], Y_dev, output))
+                if keep_best and result.dev_costs[-1] < best_dev_cost:  # early stopping: keep the best so far
+                    best_dev_cost = result.dev_costs[-1]
+                    result.best_epoch, result.best_params = epoch, {k: v.copy() for k, v in params.items()}
         if not np.isfinite(total):
             _diverged(f"the cost became {total} at epoch {epoch}", learning_rate)
     # The last update came after the last recorded cost: check where it left the network.
