@@ -1,9 +1,9 @@
-"""Shared setup for the unit tests: a headless matplotlib backend and no leaked figures."""
-import os
+"""Shared setup for the unit tests: a headless matplotlib backend and no leaked figures.
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-import matplotlib  # noqa: E402
+The backend is chosen with matplotlib.use, not the MPLBACKEND variable: kernels started by nbval and the
+browser test inherit the environment, and ipykernel would then keep Agg instead of the inline backend.
+"""
+import matplotlib
 
 matplotlib.use("Agg")
 
