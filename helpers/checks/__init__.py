@@ -7,3 +7,4 @@ A function that still raises NotImplementedError is reported as "not done yet".
 Shared pieces live in ``_core``: ``_call`` (run the learner's code safely) and ``_result`` (the line).
 """
 from .bias_variance import check_diagnose, check_split  # noqa: F401
+from .gradient_checking import check_directional_difference, check_gradient_check  # noqa: F401
