@@ -9,3 +9,4 @@ Shared pieces live in ``_core``: ``_call`` (run the learner's code safely) and `
 from .bias_variance import check_diagnose, check_split  # noqa: F401
 from .gradient_checking import check_directional_difference, check_gradient_check  # noqa: F401
 from .regularization import check_add_l2_to_gradients, check_compute_cost_with_l2  # noqa: F401
+from .initialization import check_activation_stds, check_initialize_he_uniform  # noqa: F401
