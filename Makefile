@@ -1,6 +1,9 @@
 # `make lab`: set up and open the labs in JupyterLab.  `make test`: set up and run every test.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# The labs multiply small matrices: BLAS threads only add overhead there, and on a busy 2-core machine
+# they made a lab 4-7x slower. One thread gives bit-identical numbers (nbval passes either way).
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: setup lab test bench
 setup: $(VENV)/.installed
