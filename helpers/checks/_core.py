@@ -1,6 +1,10 @@
 """What every exercise check shares: one result line, and calling the learner's code safely."""
 from __future__ import annotations
 
+import numpy as np
+
+from .. import network
+
 PASS, FAIL, TODO = "✅", "❌", "⏳"
 
 
@@ -20,3 +24,16 @@ def _call(name: str, fn, *args):
         return None, f"{TODO} {name}: not done yet, replace the `raise NotImplementedError` with your code."
     except Exception as exc:  # the learner's code crashed: show why, do not stop the notebook
         return None, f"{FAIL} {name}: your function raised {type(exc).__name__}: {exc}"
+
+
+def random_network_case(seed: int, dims, m: int, init: str, bias_scale: float):
+    """A random network with nonzero biases (so a wrong db shows), a batch X (n_x, m) and shuffled,
+    balanced 0/1 labels Y (1, m), all drawn from np.random.default_rng(seed)."""
+    rng = np.random.default_rng(seed)
+    params = network.initialize_parameters(dims, init, rng)
+    for l in range(1, len(dims)):
+        params[f"b{l}"] = bias_scale * rng.standard_normal((dims[l], 1))
+    X = rng.standard_normal((dims[0], m))
+    Y = (np.arange(m) % 2).reshape(1, m)
+    rng.shuffle(Y[0])
+    return params, X, Y

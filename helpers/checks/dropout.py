@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import network
-from ._core import _call, _result
+from ._core import _call, _result, random_network_case
 
 # (layer_dims [n_x, n1, n2, 1], m, keep_prob). keep_prob = 0.5 is avoided: there "keep" and "drop"
 # probabilities coincide and that slip would go unnoticed. n1 != n2, so masks swapped between layers fail.
@@ -24,14 +24,7 @@ _CACHE_NAMES = ("Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3"
 
 def _case(i: int, dims, m: int):
     """A random network with nonzero biases, a batch X (n_x, m) and 0/1 labels Y (1, m)."""
-    rng = np.random.default_rng(300 + i)
-    params = network.initialize_parameters(dims, "he", rng)
-    for l in range(1, len(dims)):
-        params[f"b{l}"] = 0.3 * rng.standard_normal((dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = (np.arange(m) % 2).reshape(1, m)
-    rng.shuffle(Y[0])
-    return params, X, Y
+    return random_network_case(300 + i, dims, m, "he", 0.3)
 
 
 def _mask_seed(i: int) -> int:

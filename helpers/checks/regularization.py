@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 
 from .. import network
-from ._core import _call, _result
+from ._core import _call, _result, random_network_case
 
 # (layer_dims, m, lambd): λ = 0 first, so a wrong cross-entropy is reported before any L2 slip.
 # λ and m are chosen so that every slip below gives a different number.
@@ -28,13 +28,7 @@ def _require_callable(fn, name: str, what: str) -> None:
 
 def _case(i: int, dims, m: int):
     """A random network with nonzero biases, a batch X (n_x, m), 0/1 labels Y (1, m), and its forward cache."""
-    rng = np.random.default_rng(200 + i)
-    params = network.initialize_parameters(dims, "xavier", rng)
-    for l in range(1, len(dims)):
-        params[f"b{l}"] = 0.5 * rng.standard_normal((dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = (np.arange(m) % 2).reshape(1, m)
-    rng.shuffle(Y[0])
+    params, X, Y = random_network_case(200 + i, dims, m, "xavier", 0.5)
     AL, cache = network.forward(X, params)
     return params, X, Y, AL, cache
 
