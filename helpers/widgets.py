@@ -20,6 +20,8 @@ from typing import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 REGISTRY: list = []  # (name, draw, controls) of every live view created in this kernel
@@ -51,12 +53,34 @@ def png_bytes(fig: Figure, dpi: int | None = None) -> bytes:
     return buf.getvalue()
 
 
+def _savefig_dpi() -> float:
+    """The dpi png_bytes saves at, so a live view renders at it directly."""
+    dpi = plt.rcParams["savefig.dpi"]
+    return plt.rcParams["figure.dpi"] if dpi == "figure" else dpi
+
+
+def _render_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, fast: png_bytes(fig)'s pixels at the figure's dpi, in about 3/4 of the time.
+
+    savefig with a layout engine draws the figure twice (once to lay it out, once to render it); the Agg
+    canvas lays out and renders in one draw. Compression level 1 instead of 6: a few more bytes for a
+    widget that never leaves the kernel, less time on every slider move.
+    """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
 class LiveView(widgets.VBox):
     """Controls above a PNG image and a text line, redrawn by ``draw`` whenever a control moves."""
 
     def __init__(self, draw: Callable, controls: dict, figsize=None):
         self.draw, self.controls = draw, dict(controls)
-        self.figure = Figure(figsize=figsize or plt.rcParams["figure.figsize"], layout="constrained")
+        self.figure = Figure(figsize=figsize or plt.rcParams["figure.figsize"], dpi=_savefig_dpi(),
+                             layout="constrained")
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.text = widgets.HTML()
         super().__init__([widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
@@ -73,7 +97,7 @@ class LiveView(widgets.VBox):
         self.figure.clear()
         text = self.draw(self.figure, **{**self.values(), **overrides}) or ""
         self.text.value = f"<pre style='margin:0'>{html.escape(text)}</pre>"
-        self.image.value = png_bytes(self.figure)
+        self.image.value = _render_png(self.figure)
 
     def _on_change(self, _change) -> None:
         self.redraw()

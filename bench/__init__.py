@@ -1,0 +1,20 @@
+"""The labs' benchmark: ``python -m bench`` (or ``make bench``) prints tables, never pass/fail.
+
+Sections (each can be run alone with ``--only NAME``, repeatable):
+
+- ``notebooks``: wall time of a fresh-kernel execution of every notebooks/*.ipynb (kernel start to last
+  cell, as nbval runs them), the slowest cells, and the total.
+- ``sliders``: for every ``helpers.widgets.live`` view of every lab, the median and max time of one
+  redraw (draw + PNG) at a few positions of each control. Measured in the same kernel right after
+  the lab's last cell, so the labs run once for both sections.
+- ``step``: forward + backward + SGD update of the helpers' 784-256-128-10 MLP (batch 512, float32
+  and float64) against PyTorch CPU with the same thread count, interleaved in one run, plus the
+  step's GFLOP/s against bare matrix multiplies of the same shapes.
+- ``gradcheck``: full vs directional gradient check as the parameter count grows (n/a until lab 05
+  brings helpers/gradcheck.py).
+
+Options: ``--repeats N`` (timed repetitions per measurement), ``--suite`` (also time the real
+``make test`` run, unit tests + nbval). The last table lists every target of the issue with the
+measured number and met / MISSED; the load average printed first and last says how busy the machine
+was. Timings on a shared 2-core machine are noisy: compare runs taken close together.
+"""
