@@ -32,9 +32,11 @@ def choice(options, value, description: str) -> widgets.SelectionSlider:
     options = list(options)
     if value not in options:
         raise ValueError(f"value {value!r} must be one of the options {options}")
+    # The description takes its natural width; the box grows with it so the track keeps ~300 px to drag.
+    width = 320 + 7 * len(description)
     return widgets.SelectionSlider(options=options, value=value, description=description,
                                    continuous_update=True, style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="420px"))
+                                   layout=widgets.Layout(width=f"{width}px"))
 
 
 def show_static(draw: Callable, figsize=None, **values) -> None:
