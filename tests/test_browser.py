@@ -1,18 +1,19 @@
-"""Real-browser test: lab 01's slider view redraws when a learner moves a slider in JupyterLab.
+"""Real-browser test: every lab's slider view redraws when a learner moves a slider in JupyterLab.
 
 What it does, end to end, the way a learner would:
 
 1. starts JupyterLab (this venv's Python, so the kernel imports ``helpers``) on 127.0.0.1, on a free
-   port, without a token, serving a temporary COPY of ``notebooks/01_bias_variance.ipynb``
+   port, without a token, serving a temporary COPY of every ``notebooks/*.ipynb``
    (JupyterLab autosaves: the repo's files are never served), with config, data, workspaces and user
    settings in temporary directories and the "Jupyter news?" announcements pop-up disabled;
-2. opens the notebook in headless Chromium (Playwright, Debian's ``/usr/bin/chromium``);
-3. runs *Run → Run All Cells* and waits for the kernel to be idle and the ``live(...)`` view (two
-   selection sliders, an HTML ``<pre>`` with the errors, an ``<img>`` with the PNG) to render;
-4. moves the "training examples m" slider (keyboard: focus the handle, ArrowRight) and then the
-   width slider (ArrowLeft), and checks each time that both the picture (its PNG bytes) and the
-   printed errors change, and that the text names the new values;
-5. checks that no cell printed a traceback.
+2. opens a lab in headless Chromium (Playwright, Debian's ``/usr/bin/chromium``);
+3. runs *Run → Run All Cells* and waits for the kernel to be idle and the ``live(...)`` view (selection
+   sliders, an HTML ``<pre>`` with the numbers, an ``<img>`` with the PNG) to render;
+4. lab 01: moves the "training examples m" slider (keyboard: focus the handle, ArrowRight) and then
+   the width slider (ArrowLeft), and checks each time that both the picture (its PNG bytes) and the
+   printed errors change, and that the text names the new values; every other lab: moves the first
+   slider of its last view one step and checks that the picture and the text change;
+5. checks that no cell printed a traceback, then shuts the lab's kernel down.
 
 Chromium missing: skipped locally, a failure when ``LABS_REQUIRE_BROWSER=1`` (set by ``.ci/run``).
 On failure a screenshot and the JupyterLab log tail are printed (see the captured stdout).
@@ -40,14 +41,15 @@ import pytest
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK = REPO / "notebooks" / "01_bias_variance.ipynb"
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOK = REPO / "notebooks" / "01_bias_variance.ipynb"  # the lab with the detailed checks
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAGE_CONFIG = {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}
 
 SERVER_START_TIMEOUT = 90  # s; ~3 s when the machine is idle
 PAGE_READY_TIMEOUT = 90  # s; page load + kernel start, ~4 s when idle
-RUN_ALL_TIMEOUT = 120  # s; the notebook trains ~108 small networks, ~13 s when idle
+RUN_ALL_TIMEOUT = 120  # s; the slowest lab (01) trains ~108 small networks, ~13 s when idle
 REDRAW_TIMEOUT = 30  # s; one slider step, well under 1 s when idle
 POLL = 0.25  # s between two looks at the page
 
@@ -132,6 +134,7 @@ class LabServer:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
                      f"--port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
+                     "--ServerApp.disable_check_xsrf=True",  # lets the test DELETE kernels over the REST API
                      f"--ServerApp.root_dir={self.root}", f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
                      f"--LabApp.user_settings_dir={self.base / 'settings'}"],
                     cwd=self.base, env=self._env(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -180,6 +183,14 @@ class LabServer:
             except (ProcessLookupError, PermissionError):
                 pass
 
+    def shutdown_kernels(self) -> None:
+        """Shut down every running kernel (one lab at a time on a 2-core machine)."""
+        with urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            request = urllib.request.Request(f"{self.url}/api/kernels/{kernel['id']}", method="DELETE")
+            urllib.request.urlopen(request, timeout=30).close()
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             text = self.log_path.read_text(errors="replace").splitlines()
@@ -190,7 +201,7 @@ class LabServer:
 
 @pytest.fixture(scope="module")
 def lab(chromium_executable, tmp_path_factory):
-    server = LabServer(tmp_path_factory.mktemp("jupyterlab"), [NOTEBOOK])
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"), NOTEBOOKS)
     try:
         server.start()
         yield server
@@ -214,6 +225,7 @@ def page(chromium_executable, lab):
             yield page
         finally:
             browser.close()
+            lab.shutdown_kernels()
 
 
 # --------------------------------------------------------------------------- page probes
@@ -224,7 +236,7 @@ STATE_JS = r"""() => {
   const fresh = '.jp-OutputArea-child:not([data-labs-stale])';  // outputs of this run, not the saved ones
   const views = [...document.querySelectorAll(fresh + ' .widget-vbox')]
     .filter(v => v.querySelector('.widget-slider'));
-  const view = views[0];
+  const view = views[views.length - 1];  // a lab's last live view
   return {
     prompts: texts('.jp-Notebook .jp-CodeCell .jp-InputPrompt').map(t => t.trim()),
     kernelIdle: !!statusbar && /\|\s*Idle\b/.test(statusbar.innerText),
@@ -236,6 +248,8 @@ STATE_JS = r"""() => {
     dialogs: texts('.jp-Dialog'),
     views: views.length,
     sliders: view ? view.querySelectorAll('.widget-slider .noUi-handle').length : 0,
+    firstSlider: view ? (h => h && {now: h.getAttribute('aria-valuenow'), max: h.getAttribute('aria-valuemax')})(
+      view.querySelector('.widget-slider .noUi-handle')) : null,
     text: view?.querySelector('.widget-html-content pre')?.textContent ?? null,
     src: view?.querySelector('img.widget-image')?.getAttribute('src') ?? null,
     readouts: view ? texts('.widget-readout', view) : [],
@@ -275,11 +289,16 @@ def _wait_for(page, condition, timeout: float, what: str, check_outputs: bool = 
 def _run_finished(state: dict) -> bool:
     return (bool(state["prompts"]) and all(re.fullmatch(r"\[\d+\]:", p) for p in state["prompts"])
             and state["kernelIdle"] and state["indicator"] == "idle"
-            and state["views"] == 1 and state["sliders"] == 2 and bool(state["text"]) and bool(state["src"]))
+            and state["views"] >= 1 and state["sliders"] >= 1 and bool(state["text"]) and bool(state["src"]))
+
+
+def _last_view(page):
+    return page.locator(".jp-OutputArea-child:not([data-labs-stale]) .widget-vbox").filter(
+        has=page.locator(".widget-slider")).last
 
 
 def _image_digest(page) -> str:
-    img = page.locator(".jp-OutputArea-child:not([data-labs-stale]) .widget-vbox img.widget-image")
+    img = _last_view(page).locator("img.widget-image")
     data = base64.b64decode(img.evaluate(IMAGE_BYTES_JS))
     assert data.startswith(b"\x89PNG\r\n\x1a\n"), f"the Image widget does not show a PNG ({data[:8]!r})"
     return hashlib.sha256(data).hexdigest()
@@ -287,34 +306,42 @@ def _image_digest(page) -> str:
 
 def _move_slider(page, before: dict, label: str, key: str, expected: str) -> dict:
     """Focus the slider labelled `label`, press `key` once; wait for the new text and picture."""
-    view = page.locator(".jp-OutputArea-child:not([data-labs-stale]) .widget-vbox")
-    slider = view.locator(".widget-slider").filter(has=page.locator("label.widget-label", has_text=label))
-    handle = slider.locator(".noUi-handle")
-    handle.scroll_into_view_if_needed()
-    handle.focus()
-    page.keyboard.press(key)
+    slider = _last_view(page).locator(".widget-slider").filter(has=page.locator("label.widget-label", has_text=label))
+    _press(page, slider.locator(".noUi-handle"), key)
+
     def redrawn(s):
         return expected in (s["text"] or "") and s["src"] not in (None, before["src"]) and s["kernelIdle"]
 
     return _wait_for(page, redrawn, REDRAW_TIMEOUT, f"the view to redraw with {expected!r} after {key} on {label!r}")
 
 
+def _press(page, handle, key: str) -> None:
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press(key)
+
+
+def _open_and_run_all(page, lab, name: str) -> dict:
+    """Open notebook `name`, run all its cells, wait for its last live view; return the page state."""
+    page.goto(f"{lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded", timeout=60_000)
+    # The toolbar's execution indicator says "idle" before any kernel exists; the status bar does not.
+    _wait_for(page, lambda s: s["kernelIdle"] and len(s["prompts"]) > 0, PAGE_READY_TIMEOUT,
+              "the notebook to open with an idle kernel", check_outputs=False)
+    # Outputs saved in the file must not pass for fresh ones: mark them; Run All replaces them.
+    page.evaluate("() => document.querySelectorAll('.jp-OutputArea-child')"
+                  ".forEach(e => e.setAttribute('data-labs-stale', ''))")
+    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    return _wait_for(page, _run_finished, RUN_ALL_TIMEOUT, "Run All Cells to finish and the slider view to render")
+
+
 # --------------------------------------------------------------------------- the test
 def test_lab01_sliders_redraw_in_jupyterlab(lab, page):
     started = time.monotonic()
     try:
-        page.goto(f"{lab.url}/lab/tree/{NOTEBOOK.name}?reset", wait_until="domcontentloaded", timeout=60_000)
-        # The toolbar's execution indicator says "idle" before any kernel exists; the status bar does not.
-        _wait_for(page, lambda s: s["kernelIdle"] and len(s["prompts"]) > 0, PAGE_READY_TIMEOUT,
-                  "the notebook to open with an idle kernel", check_outputs=False)
-        # Outputs saved in the file must not pass for fresh ones: mark them; Run All replaces them.
-        page.evaluate("() => document.querySelectorAll('.jp-OutputArea-child')"
-                      ".forEach(e => e.setAttribute('data-labs-stale', ''))")
-
-        page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-        state = _wait_for(page, _run_finished, RUN_ALL_TIMEOUT, "Run All Cells to finish and the slider view to render")
+        state = _open_and_run_all(page, lab, NOTEBOOK.name)
         print(f"Run All done at {time.monotonic() - started:.1f} s")
+        assert state["views"] == 1 and state["sliders"] == 2, state
 
         assert "width 32, m = 100" in state["text"], f"unexpected default view text: {state['text']!r}"
         assert state["readouts"] == ["32", "100"], state["readouts"]
@@ -337,6 +364,25 @@ def test_lab01_sliders_redraw_in_jupyterlab(lab, page):
         assert not final["tracebacks"], final["tracebacks"]
         assert all(re.fullmatch(r"\[\d+\]:", p) for p in final["prompts"]), final["prompts"]
         print(f"browser test done in {time.monotonic() - started:.1f} s (after server start)")
+    except BaseException:
+        _report_failure(page, lab)
+        raise
+
+
+@pytest.mark.parametrize("notebook", [p.name for p in NOTEBOOKS if p != NOTEBOOK])
+def test_every_lab_slider_redraws_in_jupyterlab(lab, page, notebook):
+    started = time.monotonic()
+    try:
+        state = _open_and_run_all(page, lab, notebook)
+        digest = _image_digest(page)
+        first = state["firstSlider"]
+        key = "ArrowLeft" if first and first["now"] == first["max"] else "ArrowRight"
+        _press(page, _last_view(page).locator(".widget-slider").first.locator(".noUi-handle"), key)
+        moved = _wait_for(page, lambda s: s["text"] != state["text"] and s["src"] not in (None, state["src"])
+                          and s["kernelIdle"], REDRAW_TIMEOUT, f"the view to redraw after {key} on its first slider")
+        assert moved["firstSlider"] != first, "the first slider did not move"
+        assert _image_digest(page) != digest, "the picture's PNG did not change after moving the first slider"
+        print(f"{notebook}: done in {time.monotonic() - started:.1f} s")
     except BaseException:
         _report_failure(page, lab)
         raise
