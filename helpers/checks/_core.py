@@ -16,6 +16,13 @@ def _result(name: str, problem: str | None, n_cases: int) -> bool:
     return False
 
 
+def _require_callable(fn, name: str, what: str) -> None:
+    """Raise ValueError when the learner passed a call's result (check(f())) instead of the function."""
+    if not callable(fn):
+        raise ValueError(f"{name} expects your function {what} itself (pass it without calling it); "
+                         f"got {type(fn).__name__}")
+
+
 def _call(name: str, fn, *args):
     """Call the learner's fn; return (value, None) or (None, message) for NotImplementedError/crash."""
     try:

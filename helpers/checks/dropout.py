@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import network
-from ._core import _call, _result, random_network_case
+from ._core import _call, _require_callable, _result, random_network_case
 
 # (layer_dims [n_x, n1, n2, 1], m, keep_prob). keep_prob = 0.5 is avoided: there "keep" and "drop"
 # probabilities coincide and that slip would go unnoticed. n1 != n2, so masks swapped between layers fail.
@@ -138,12 +138,6 @@ _BACKWARD_HINTS = {
 def _close(a, b) -> bool:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=_RTOL, atol=_ATOL))
-
-
-def _require_callable(fn, name: str, what: str) -> None:
-    if not callable(fn):
-        raise ValueError(f"{name} expects your function {what} itself (pass it without calling it); "
-                         f"got {type(fn).__name__}")
 
 
 # ---------------------------------------------------------------- exercise 1: forward

@@ -12,18 +12,12 @@ import itertools
 import numpy as np
 
 from .. import network
-from ._core import _call, _result, random_network_case
+from ._core import _call, _require_callable, _result, random_network_case
 
 # (layer_dims, m, lambd): λ = 0 first, so a wrong cross-entropy is reported before any L2 slip.
 # λ and m are chosen so that every slip below gives a different number.
 _CASES = [([3, 4, 1], 5, 0.0), ([2, 5, 3, 1], 7, 0.7), ([4, 6, 1], 10, 1.3), ([3, 4, 4, 2, 1], 8, 0.35)]
 _RTOL, _ATOL = 1e-6, 1e-9
-
-
-def _require_callable(fn, name: str, what: str) -> None:
-    if not callable(fn):
-        raise ValueError(f"{name} expects your function {what} itself (pass it without calling it); "
-                         f"got {type(fn).__name__}")
 
 
 def _case(i: int, dims, m: int):
