@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.cookiejar
 import json
 import os
 import re
@@ -116,9 +117,11 @@ class LabServer:
         self.proc: subprocess.Popen | None = None
         self.url = ""
         self._kernel_pids: list[int] = []
+        self._opener: urllib.request.OpenerDirector | None = None
+        self._xsrf = ""
 
     def _env(self) -> dict:
-        env = dict(os.environ)
+        env = dict(os.environ)  # keeps OPENBLAS_NUM_THREADS (`make test` exports 1) for the server and its kernels
         env.pop("MPLBACKEND", None)  # tests/conftest.py sets Agg; the kernel must keep its inline backend
         env.update(JUPYTER_CONFIG_DIR=str(self.config), JUPYTER_DATA_DIR=str(self.base / "data"),
                    JUPYTER_RUNTIME_DIR=str(self.base / "data" / "runtime"), IPYTHONDIR=str(self.base / "ipython"),
@@ -134,7 +137,6 @@ class LabServer:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
                      f"--port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
-                     "--ServerApp.disable_check_xsrf=True",  # lets the test DELETE kernels over the REST API
                      f"--ServerApp.root_dir={self.root}", f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
                      f"--LabApp.user_settings_dir={self.base / 'settings'}"],
                     cwd=self.base, env=self._env(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -183,13 +185,26 @@ class LabServer:
             except (ProcessLookupError, PermissionError):
                 pass
 
+    def api(self, method: str, path: str):
+        """One REST call (JSON answer or None). Token-less servers check XSRF on DELETE: send the cookie back."""
+        if self._opener is None:
+            jar = http.cookiejar.CookieJar()
+            self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            self._opener.open(f"{self.url}/lab", timeout=30).close()  # the page sets the _xsrf cookie
+            self._xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
+        request = urllib.request.Request(f"{self.url}{path}", method=method, headers={"X-XSRFToken": self._xsrf})
+        with self._opener.open(request, timeout=60) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
     def shutdown_kernels(self) -> None:
-        """Shut down every running kernel (one lab at a time on a 2-core machine)."""
-        with urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10) as response:
-            kernels = json.load(response)
-        for kernel in kernels:
-            request = urllib.request.Request(f"{self.url}/api/kernels/{kernel['id']}", method="DELETE")
-            urllib.request.urlopen(request, timeout=30).close()
+        """Shut down every session and kernel (one lab's kernel at a time on a 2-core machine)."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")  # waits until its kernel is gone
+        for kernel in self.api("GET", "/api/kernels"):
+            self.api("DELETE", f"/api/kernels/{kernel['id']}")
+        left = self.api("GET", "/api/kernels")
+        assert not left, f"kernels still running after the shutdown: {left}"
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -209,23 +224,33 @@ def lab(chromium_executable, tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture
-def page(chromium_executable, lab):
+@pytest.fixture(scope="module")
+def browser(chromium_executable):
+    """One headless Chromium for every lab; each test gets its own context (see ``page``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            page.console_errors = []
-            page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-            page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))
-            yield page
+            yield browser
         finally:
             browser.close()
-            lab.shutdown_kernels()
+
+
+@pytest.fixture
+def page(browser, lab):
+    """A fresh browser context and page for one lab; afterwards the page closes and its kernel is shut down."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))
+        yield page
+    finally:
+        context.close()
+        lab.shutdown_kernels()
 
 
 # --------------------------------------------------------------------------- page probes
