@@ -96,9 +96,9 @@ def test_show_static_prints_nothing_for_an_empty_text(capsys):
 
 
 def test_png_bytes():
-    fig = plt.figure(figsize=(2, 1))
+    fig = plt.figure(figsize=(2, 1), dpi=50)
     fig.add_subplot().plot([0, 1])
-    data = widgets.png_bytes(fig, dpi=50)
+    data = widgets.png_bytes(fig)
     assert data.startswith(PNG_SIGNATURE)
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (100, 50)
