@@ -6,6 +6,7 @@ Every random draw comes from the numpy Generator you pass in.
 from __future__ import annotations
 
 import hashlib
+import io
 import pathlib
 from typing import Iterator, NamedTuple
 
@@ -161,7 +162,7 @@ def load_digits(path: str | pathlib.Path | None = None) -> Digits:
     if digest != DIGITS_SHA256:
         raise ValueError(f"{path} has SHA-256 {digest}, expected {DIGITS_SHA256}: the file is corrupt or "
                          "not the shipped one (see data/README.md)")
-    with np.load(path, allow_pickle=False) as f:
+    with np.load(io.BytesIO(raw), allow_pickle=False) as f:  # the bytes just verified, not a second read
         images, labels = f["images"], f["labels"]
     X = images.reshape(len(images), 64).T.astype(np.float64) / 16.0
     return Digits(X, labels.astype(int).reshape(1, -1), images)
