@@ -6,24 +6,35 @@ from typing import Callable
 
 import numpy as np
 
+from .progress import progress
 
-def sweep(run: Callable, seeds, **axes) -> dict:
+
+def sweep(run: Callable, seeds, what: str = "training", **axes) -> dict:
     """Call run(seed=s, **point) for every seed and every point of the grid spanned by axes.
 
     Returns {(value_of_axis_1, ..., seed): result}, keys ordered as the keyword arguments.
     Example: sweep(fit, seeds=[0, 1], width=[2, 8], m=[100, 800]) -> keys (2, 100, 0), ...
+    A progress bar (``helpers.progress``) labelled ``what`` names each run as it starts.
     """
     names = list(axes)
+    points = [(*values, seed) for values in itertools.product(*axes.values()) for seed in seeds]
+
+    def describe(point):
+        return ", ".join(f"{n} = {v}" for n, v in zip([*names, "seed"], point))
+
     results = {}
-    for values in itertools.product(*axes.values()):
-        for seed in seeds:
-            results[(*values, seed)] = run(seed=seed, **dict(zip(names, values)))
+    for point in progress(points, what, describe=describe):
+        results[point] = run(seed=point[-1], **dict(zip(names, point[:-1])))
     return results
 
 
 def mean_std(values) -> tuple[float, float]:
-    """Mean and (population) standard deviation of a sequence of numbers."""
+    """Mean and (population) standard deviation of a non-empty sequence of finite numbers."""
     values = np.asarray(list(values), dtype=float)
+    if values.size == 0:
+        raise ValueError("mean_std needs at least one value; got an empty sequence")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"mean_std needs finite values; got {values.tolist()}")
     return float(values.mean()), float(values.std())
 
 

@@ -124,3 +124,21 @@ def plot_costs(ax, epochs, costs, dev_costs=None, title: str | None = None, log:
     ax.legend()
     if title:
         ax.set_title(title)
+
+
+# ================================================================ figures of one lab each
+# Each lab's own figure functions sit under its marker (shared style and helpers above).
+
+# ---------------------------------------------------------------- lab 01: bias and variance
+
+# ---------------------------------------------------------------- lab 02: L2 regularization
+
+# ---------------------------------------------------------------- lab 03: dropout
+
+# ---------------------------------------------------------------- lab 04: initialization
+
+# ---------------------------------------------------------------- lab 05: gradient checking
+
+# ---------------------------------------------------------------- lab 06: mini-batches and averages
+
+# ---------------------------------------------------------------- lab 07: momentum, RMSprop, Adam

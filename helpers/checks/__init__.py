@@ -4,8 +4,10 @@ Each ``check_<thing>(learner_function)`` runs the learner's function on several 
 reference in helpers, prints one line, and returns True/False. A failure line names the first case
 that went wrong and a specific hint (wrong shape, examples as rows, forgot 1/m, wrong sign, ...).
 A function that still raises NotImplementedError is reported as "not done yet".
-Shared pieces live in ``_core``: ``_call`` (run the learner's code safely) and ``_result`` (the line).
+Shared pieces live in ``_core``: ``_call`` (run the learner's code safely), ``_result`` (the line), and
+``use_if_passed`` (the learner's function drives the rest of the lab once its check passes).
 """
+from ._core import use_if_passed  # noqa: F401
 from .bias_variance import check_diagnose, check_split  # noqa: F401
 from .gradient_checking import check_directional_difference, check_gradient_check  # noqa: F401
 from .regularization import check_add_l2_to_gradients, check_compute_cost_with_l2  # noqa: F401
