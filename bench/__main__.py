@@ -6,10 +6,10 @@ import os
 import platform
 import sys
 
-from . import gradcheck, notebooks, sliders, step
+from . import browser, gradcheck, notebooks, sliders, step
 from .table import Section, format_section, format_targets
 
-SECTIONS = ("notebooks", "sliders", "step", "gradcheck")
+SECTIONS = ("notebooks", "sliders", "browser", "step", "gradcheck")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -21,7 +21,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="run only this section (repeatable); default: all")
     parser.add_argument("--repeats", type=int, default=None, metavar="N",
                         help="timed repetitions: interleaved rounds of the training step (default 20), "
-                             "redraws per slider setting (default 3), runs per gradient check (default 3)")
+                             "renders per slider setting (default 3), runs per gradient check (default 3)")
     parser.add_argument("--suite", action="store_true",
                         help="also time the real `make test` run (python -m pytest: unit tests + nbval labs)")
     args = parser.parse_args(argv)
@@ -77,6 +77,15 @@ def main(argv=None) -> int:
         sections += lab_sections(args)
         for s in sections:
             print("\n" + format_section(s), flush=True)
+    if "browser" in args.only:
+        direct = {}
+        for sec in sections:
+            for row in sec.rows if sec.title.startswith("Slider latency in the kernel") else []:
+                lab = row[0].split(":")[0]
+                if lab not in direct and row[2] not in ("-", ""):
+                    direct[lab] = float(row[2])
+        sections.append(browser.run(log=log, direct_ms=direct))
+        print("\n" + format_section(sections[-1]), flush=True)
     if "step" in args.only:
         log("step: helpers / PyTorch / bare GEMMs, interleaved")
         sections.append(step.run(repeats=args.repeats or 20, log=log))

@@ -93,7 +93,7 @@ def size_row(dims, checks: dict, repeats: int) -> list[str]:
             cells[kind] = f"skipped (~{estimate:.0f} s)"
             continue
         try:
-            cells[kind], result = median_time(lambda: call(kind, fn, X, Y, params, output), repeats)
+            cells[kind], result = median_time(lambda kind=kind, fn=fn: call(kind, fn, X, Y, params, output), repeats)
             evals[kind] = getattr(result, "num_evaluations", None)
         except Exception as error:  # lab 05's helpers may change under the benchmark: say so, go on
             cells[kind] = f"failed: {type(error).__name__}"

@@ -36,8 +36,8 @@ class NotebookRun:
 
 
 def notebook_paths(folder: Path = NOTEBOOKS) -> list[Path]:
-    """The labs, in file-name order (checkpoint copies excluded)."""
-    return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    """The labs (NN_name.ipynb), in file-name order (checkpoint and scratch copies excluded)."""
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def stdout_of(cell) -> str:
@@ -58,8 +58,12 @@ def execute(path: Path, probe: str | None = None, timeout: int = CELL_TIMEOUT) -
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
     run = NotebookRun(path.stem)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as error:  # a lab being rewritten by someone else right now
+        run.error = first_line(error)
+        return run
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     t0 = time.perf_counter()

@@ -45,7 +45,7 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 
     def line(r):
         return "  ".join(c.rjust(w) if right[i] else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+                         for i, (c, w) in enumerate(zip(r, widths, strict=False))).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])

@@ -13,7 +13,17 @@ What it does, end to end, the way a learner would:
    the width slider (ArrowLeft), and checks each time that both the picture (its PNG bytes) and the
    printed errors change, and that the text names the new values; every other lab: moves the first
    slider of its last view one step and checks that the picture and the text change;
-5. checks that no cell printed a traceback, then shuts the lab's kernel down.
+5. what a learner sees of the view: the image at its own pixel size (at 1400 px and, lab 01, 1920 px
+   wide windows; smaller only when the output area is narrower), the tracks of a view starting at one x
+   with one width, no description or readout cut, each step moving the handle the pressed way while
+   no track moves or resizes; before the run, no raw "LiveView(children=..." text in the stored notebook;
+6. measures the latency a learner feels, in the page: key press on the first slider -> the new image
+   loaded, for a few new settings and then the same settings again (stored frames). Printed, and
+   written to $LABS_LATENCY_JSON for ``python -m bench --only browser``; never asserted (speed goals
+   live in the benchmark);
+7. checks that no cell printed a traceback, then shuts the lab's kernel down.
+
+It covers whatever ``notebooks/NN_*.ipynb`` exist. ``LABS_PORTS=8870-8879`` keeps JupyterLab in a port range.
 
 Chromium missing: skipped locally, a failure when ``LABS_REQUIRE_BROWSER=1`` (set by ``.ci/run``).
 On failure a screenshot and the JupyterLab log tail are printed (see the captured stdout).
@@ -50,7 +60,7 @@ PAGE_CONFIG = {"disabledExtensions": {"@jupyterlab/apputils-extension:announceme
 
 SERVER_START_TIMEOUT = 90  # s; ~3 s when the machine is idle
 PAGE_READY_TIMEOUT = 90  # s; page load + kernel start, ~4 s when idle
-RUN_ALL_TIMEOUT = 120  # s; the slowest lab (01) trains ~108 small networks, ~13 s when idle
+RUN_ALL_TIMEOUT = 300  # s; the slowest lab (01) trains 72 small networks (seconds idle, minutes when busy)
 REDRAW_TIMEOUT = 30  # s; one slider step, well under 1 s when idle
 POLL = 0.25  # s between two looks at the page
 
@@ -65,7 +75,7 @@ def _chromium_executable() -> str | None:
 def _unavailable(reason: str):
     if os.environ.get("LABS_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason}; LABS_REQUIRE_BROWSER=1 says the browser test must run here "
-                    "(CI: .ci/run installs Debian's chromium; playwright comes from requirements.txt)", pytrace=False)
+                    "(CI: .ci/run installs Debian's chromium; playwright comes from requirements-test.txt)", pytrace=False)
     pytest.skip(reason)
 
 
@@ -83,9 +93,16 @@ def chromium_executable() -> str:
 
 # --------------------------------------------------------------------------- JupyterLab server
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: any (the OS picks), or one in LABS_PORTS ("8870-8879") on a shared machine."""
+    low, _, high = os.environ.get("LABS_PORTS", "0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in LABS_PORTS={os.environ['LABS_PORTS']}")
 
 
 def _child_pids(pid: int) -> list[int]:
@@ -259,8 +276,7 @@ STATE_JS = r"""() => {
   const texts = (sel, root = document) => [...root.querySelectorAll(sel)].map(e => e.textContent);
   const statusbar = document.querySelector('#jp-main-statusbar');
   const fresh = '.jp-OutputArea-child:not([data-labs-stale])';  // outputs of this run, not the saved ones
-  const views = [...document.querySelectorAll(fresh + ' .widget-vbox')]
-    .filter(v => v.querySelector('.widget-slider'));
+  const views = [...document.querySelectorAll(fresh + ' .labs-live')];
   const view = views[views.length - 1];  // a lab's last live view
   return {
     prompts: texts('.jp-Notebook .jp-CodeCell .jp-InputPrompt').map(t => t.trim()),
@@ -281,12 +297,49 @@ STATE_JS = r"""() => {
   };
 }"""
 
+# What a learner sees of the stored notebook before running it: the text of every output.
+STORED_TEXT_JS = r"""() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText).join('\n')"""
+
 # The PNG bytes behind the Image widget's blob: URL, base64-encoded.
 IMAGE_BYTES_JS = r"""async (img) => {
   const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
+}"""
+
+# Where things are in a view: every slider's track, handle, readout and label; the image's sizes.
+GEOMETRY_JS = r"""(view) => {
+  const box = e => { const b = e.getBoundingClientRect(); return {x: b.x, w: b.width}; };
+  const cut = e => !!e && e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1;
+  const img = view.querySelector('img.widget-image');
+  return {
+    sliders: [...view.querySelectorAll('.widget-slider')].map(s => ({
+      label: s.querySelector('.widget-label')?.textContent ?? '',
+      track: box(s.querySelector('.slider-container')),
+      handle: box(s.querySelector('.noUi-handle')),
+      readout: s.querySelector('.widget-readout')?.textContent ?? '',
+      readoutCut: cut(s.querySelector('.widget-readout')),
+      labelCut: cut(s.querySelector('.widget-label')),
+    })),
+    image: {natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+            available: view.getBoundingClientRect().width},
+  };
+}"""
+
+# Latency of one key press: from the keydown to the view's new image loaded (measured in the page).
+ARM_LATENCY_JS = r"""(view) => {
+  const img = view.querySelector('img.widget-image');
+  const probe = window.__labsLatency = {start: null, loaded: null};
+  document.addEventListener('keydown', () => { probe.start = performance.now(); }, {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    observer.disconnect();
+    const done = () => { probe.loaded = performance.now(); };
+    if (img.complete && img.naturalWidth) { img.decode().then(done, done); } else {
+      img.addEventListener('load', done, {once: true});
+    }
+  });
+  observer.observe(img, {attributes: true, attributeFilter: ['src']});
 }"""
 
 
@@ -318,8 +371,7 @@ def _run_finished(state: dict) -> bool:
 
 
 def _last_view(page):
-    return page.locator(".jp-OutputArea-child:not([data-labs-stale]) .widget-vbox").filter(
-        has=page.locator(".widget-slider")).last
+    return page.locator(".jp-OutputArea-child:not([data-labs-stale]) .labs-live").last
 
 
 def _image_digest(page) -> str:
@@ -329,15 +381,13 @@ def _image_digest(page) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _move_slider(page, before: dict, label: str, key: str, expected: str) -> dict:
-    """Focus the slider labelled `label`, press `key` once; wait for the new text and picture."""
-    slider = _last_view(page).locator(".widget-slider").filter(has=page.locator("label.widget-label", has_text=label))
-    _press(page, slider.locator(".noUi-handle"), key)
+def _geometry(page) -> dict:
+    return _last_view(page).evaluate(GEOMETRY_JS)
 
-    def redrawn(s):
-        return expected in (s["text"] or "") and s["src"] not in (None, before["src"]) and s["kernelIdle"]
 
-    return _wait_for(page, redrawn, REDRAW_TIMEOUT, f"the view to redraw with {expected!r} after {key} on {label!r}")
+def _slider(page, label: str | None = None):
+    sliders = _last_view(page).locator(".widget-slider")
+    return sliders.first if label is None else sliders.filter(has=page.locator("label.widget-label", has_text=label))
 
 
 def _press(page, handle, key: str) -> None:
@@ -346,48 +396,144 @@ def _press(page, handle, key: str) -> None:
     page.keyboard.press(key)
 
 
-def _open_and_run_all(page, lab, name: str) -> dict:
-    """Open notebook `name`, run all its cells, wait for its last live view; return the page state."""
+def _timed_press(page, handle, key: str) -> float:
+    """Press `key` on a slider handle; ms from the keydown to the new image loaded, measured in the page."""
+    _last_view(page).evaluate(ARM_LATENCY_JS)
+    _press(page, handle, key)
+    page.wait_for_function("() => window.__labsLatency.loaded !== null", timeout=REDRAW_TIMEOUT * 1000)
+    probe = page.evaluate("() => window.__labsLatency")
+    return probe["loaded"] - probe["start"]
+
+
+def _move_slider(page, before: dict, label: str, key: str) -> dict:
+    """Focus the slider labelled `label`, press `key` once; wait for a new text and picture."""
+    _press(page, _slider(page, label).locator(".noUi-handle"), key)
+
+    def redrawn(s):
+        return s["text"] != before["text"] and s["src"] not in (None, before["src"]) and s["kernelIdle"]
+
+    return _wait_for(page, redrawn, REDRAW_TIMEOUT, f"the view to redraw after {key} on {label!r}")
+
+
+def _open_and_run_all(page, lab, name: str) -> tuple[dict, str]:
+    """Open notebook `name`, run all its cells, wait for its last live view.
+
+    Returns the page state and the text the stored notebook showed before it ran."""
     page.goto(f"{lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded", timeout=60_000)
     # The toolbar's execution indicator says "idle" before any kernel exists; the status bar does not.
     _wait_for(page, lambda s: s["kernelIdle"] and len(s["prompts"]) > 0, PAGE_READY_TIMEOUT,
               "the notebook to open with an idle kernel", check_outputs=False)
+    stored = page.evaluate(STORED_TEXT_JS)
     # Outputs saved in the file must not pass for fresh ones: mark them; Run All replaces them.
     page.evaluate("() => document.querySelectorAll('.jp-OutputArea-child')"
                   ".forEach(e => e.setAttribute('data-labs-stale', ''))")
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    return _wait_for(page, _run_finished, RUN_ALL_TIMEOUT, "Run All Cells to finish and the slider view to render")
+    state = _wait_for(page, _run_finished, RUN_ALL_TIMEOUT, "Run All Cells to finish and the slider view to render")
+    return state, stored
 
 
-# --------------------------------------------------------------------------- the test
+# --------------------------------------------------------------------------- checks a learner could see
+def _check_stored_text(stored: str) -> None:
+    """Before running, a slider cell shows a short line, never the widget's raw repr."""
+    assert "LiveView(children" not in stored, (
+        "the stored notebook shows the raw widget repr before it is run (re-execute it with the current helpers):\n"
+        + stored[stored.index("LiveView(children"):][:200])
+
+
+def _check_layout(geometry: dict) -> None:
+    """The tracks of a view start at one x and have one width; labels and readouts are not cut; the image is
+    shown at its own pixel size (smaller only when the output area is narrower)."""
+    sliders = geometry["sliders"]
+    assert len({round(s["track"]["x"]) for s in sliders}) == 1, f"tracks start at different x: {sliders}"
+    assert len({round(s["track"]["w"]) for s in sliders}) == 1, f"tracks of different widths: {sliders}"
+    for s in sliders:
+        assert not s["labelCut"], f"the description {s['label']!r} is cut"
+        assert not s["readoutCut"], f"the readout {s['readout']!r} of {s['label']!r} is cut"
+    image = geometry["image"]
+    expected = min(image["natural"], image["available"])
+    assert abs(image["shown"] - expected) <= 1, (
+        f"the image is {image['shown']:.0f} px wide on screen for {image['natural']} px (output area "
+        f"{image['available']:.0f} px): stretched or squeezed")
+
+
+def _step_and_check(page, handle_index: int, key: str) -> float:
+    """Press `key` on slider `handle_index`: its handle moves that way, no track moves or resizes; return ms."""
+    before = _geometry(page)
+    handle = _last_view(page).locator(".widget-slider").nth(handle_index).locator(".noUi-handle")
+    latency = _timed_press(page, handle, key)
+    after = _geometry(page)
+    for b, a in zip(before["sliders"], after["sliders"], strict=True):
+        assert abs(a["track"]["x"] - b["track"]["x"]) <= 0.5 and abs(a["track"]["w"] - b["track"]["w"]) <= 0.5, (
+            f"the track of {b['label']!r} moved or resized after {key}: {b['track']} -> {a['track']}")
+    moved = after["sliders"][handle_index]["handle"]["x"] - before["sliders"][handle_index]["handle"]["x"]
+    assert (moved > 0) if key == "ArrowRight" else (moved < 0), f"{key} moved the handle by {moved:.1f} px"
+    return latency
+
+
+def _measure_latency(page, lab_name: str, steps: int = 4) -> dict:
+    """Step the view's first slider `steps` times one way (new settings), then back (settings seen before)."""
+    first = _state(page)["firstSlider"]
+    now, top = round(float(first["now"])), round(float(first["max"]))
+    out, back = ("ArrowRight", "ArrowLeft") if top - now >= now else ("ArrowLeft", "ArrowRight")
+    n = min(steps, top - now if out == "ArrowRight" else now)
+    new = [_step_and_check(page, 0, out) for _ in range(n)]
+    revisit = [_step_and_check(page, 0, back) for _ in range(n)]
+    result = {"lab": lab_name, "slider": _geometry(page)["sliders"][0]["label"], "new_ms": new, "revisit_ms": revisit}
+    if os.environ.get("LABS_SCREENSHOTS"):  # a folder: a picture of each lab's view, to look at
+        _last_view(page).screenshot(path=str(Path(os.environ["LABS_SCREENSHOTS"]) / f"{lab_name}.png"))
+    print(f"{lab_name}: in-browser latency, key press -> new image loaded: new settings "
+          f"{', '.join(f'{t:.0f}' for t in new)} ms; revisits {', '.join(f'{t:.0f}' for t in revisit)} ms")
+    _record(result)
+    return result
+
+
+def _record(result: dict) -> None:
+    """Append to the JSON file named by LABS_LATENCY_JSON (python -m bench --only browser reads it)."""
+    path = os.environ.get("LABS_LATENCY_JSON")
+    if not path:
+        return
+    data = json.loads(Path(path).read_text()) if Path(path).exists() else []
+    Path(path).write_text(json.dumps([d for d in data if d["lab"] != result["lab"]] + [result]))
+
+
+# --------------------------------------------------------------------------- the tests
 def test_lab01_sliders_redraw_in_jupyterlab(lab, page):
     started = time.monotonic()
     try:
-        state = _open_and_run_all(page, lab, NOTEBOOK.name)
+        state, stored = _open_and_run_all(page, lab, NOTEBOOK.name)
         print(f"Run All done at {time.monotonic() - started:.1f} s")
         assert state["views"] == 1 and state["sliders"] == 2, state
 
         assert "width 32, m = 100" in state["text"], f"unexpected default view text: {state['text']!r}"
         assert state["readouts"] == ["32", "100"], state["readouts"]
+        _check_layout(_geometry(page))
         digest = _image_digest(page)
 
-        # m: 100 -> 200 (one ArrowRight is one step through SIZES)
-        moved = _move_slider(page, state, "training examples m", "ArrowRight", "width 32, m = 200")
+        # m: 100 -> 200 (one ArrowRight is one step through SIZES); the text names the readouts' values
+        moved = _move_slider(page, state, "training examples m", "ArrowRight")
         new_digest = _image_digest(page)
-        assert moved["text"] != state["text"], "the printed errors did not change"
         assert new_digest != digest, "the picture's PNG did not change after moving the m slider"
         assert moved["readouts"] == ["32", "200"], moved["readouts"]
+        assert "width 32, m = 200" in moved["text"], moved["text"]
 
-        # width: 32 -> 16 (one ArrowLeft)
-        narrowed = _move_slider(page, moved, "hidden units per layer", "ArrowLeft", "width 16, m = 200")
-        assert narrowed["text"] != moved["text"], "the printed errors did not change"
+        # width: one step left (to the next smaller width)
+        narrowed = _move_slider(page, moved, "hidden units per layer", "ArrowLeft")
+        width = narrowed["readouts"][0]
+        assert int(width) < 32 and narrowed["readouts"][1] == "200", narrowed["readouts"]
+        assert f"width {width}, m = 200" in narrowed["text"], narrowed["text"]
         assert _image_digest(page) not in (digest, new_digest), "the picture did not change after moving the width"
-        assert narrowed["readouts"] == ["16", "200"], narrowed["readouts"]
+
+        # A wide window: the image keeps its own size (it used to stretch to the output area, 1.69x at 1920 px).
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.wait_for_timeout(300)
+        _check_layout(_geometry(page))
+        _measure_latency(page, NOTEBOOK.stem)
 
         final = _state(page)
         assert not final["tracebacks"], final["tracebacks"]
         assert all(re.fullmatch(r"\[\d+\]:", p) for p in final["prompts"]), final["prompts"]
+        _check_stored_text(stored)
         print(f"browser test done in {time.monotonic() - started:.1f} s (after server start)")
     except BaseException:
         _report_failure(page, lab)
@@ -396,17 +542,26 @@ def test_lab01_sliders_redraw_in_jupyterlab(lab, page):
 
 @pytest.mark.parametrize("notebook", [p.name for p in NOTEBOOKS if p != NOTEBOOK])
 def test_every_lab_slider_redraws_in_jupyterlab(lab, page, notebook):
+    """Every lab (whatever notebooks exist): a step of its last view's first slider redraws the picture and the
+    text; the handle moves and no track moves; the image is at its own size; the latency is measured."""
     started = time.monotonic()
     try:
-        state = _open_and_run_all(page, lab, notebook)
+        state, stored = _open_and_run_all(page, lab, notebook)
+        _check_layout(_geometry(page))
         digest = _image_digest(page)
+        _measure_latency(page, Path(notebook).stem)
+        moved = _state(page)  # back where it started: the same picture and text as before
+        assert moved["firstSlider"] == state["firstSlider"], "the slider did not come back to its start"
+        assert moved["text"] == state["text"] and _image_digest(page) == digest, (
+            "the view at the starting setting differs after going away and back")
         first = state["firstSlider"]
         key = "ArrowLeft" if first and first["now"] == first["max"] else "ArrowRight"
-        _press(page, _last_view(page).locator(".widget-slider").first.locator(".noUi-handle"), key)
+        _press(page, _slider(page).locator(".noUi-handle"), key)
         moved = _wait_for(page, lambda s: s["text"] != state["text"] and s["src"] not in (None, state["src"])
                           and s["kernelIdle"], REDRAW_TIMEOUT, f"the view to redraw after {key} on its first slider")
         assert moved["firstSlider"] != first, "the first slider did not move"
         assert _image_digest(page) != digest, "the picture's PNG did not change after moving the first slider"
+        _check_stored_text(stored)
         print(f"{notebook}: done in {time.monotonic() - started:.1f} s")
     except BaseException:
         _report_failure(page, lab)
