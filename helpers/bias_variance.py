@@ -12,10 +12,13 @@ def diagnose(train_error: float, dev_error: float, bayes_error: float = 0.0, tol
     avoidable bias = train_error - bayes_error; variance = dev_error - train_error. Each is "high"
     when it exceeds tolerance (default two percentage points).
     """
+    errors = {}
     for name, value in (("train_error", train_error), ("dev_error", dev_error), ("bayes_error", bayes_error)):
-        if not 0 <= check_nonnegative(value, name) <= 1:
+        errors[name] = check_nonnegative(value, name)  # a number (not "0.15"), finite, >= 0
+        if errors[name] > 1:
             raise ValueError(f"{name} must be a fraction in [0, 1] (write 15 % as 0.15); got {value}")
-    check_nonnegative(tolerance, "tolerance")
+    train_error, dev_error, bayes_error = errors["train_error"], errors["dev_error"], errors["bayes_error"]
+    tolerance = check_nonnegative(tolerance, "tolerance")
     high_bias = train_error - bayes_error > tolerance
     high_variance = dev_error - train_error > tolerance
     if high_bias and high_variance:

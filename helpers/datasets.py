@@ -12,22 +12,19 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from .validation import as_examples, as_matrix, check_rng
+from .validation import as_examples, as_matrix, as_number, check_nonnegative, check_positive_int, check_rng
 
 DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 DIGITS_SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
+DIGITS_SIZE = 45394  # bytes: checked before reading, so a wrong path (/dev/zero, a huge file) is never read
 
 
 def _check_m(m) -> int:
-    if int(m) != m or m < 2:
-        raise ValueError(f"m (the number of examples) must be an integer >= 2; got {m!r}")
-    return int(m)
+    return check_positive_int(m, "m (the number of examples)", minimum=2)
 
 
 def _check_noise(noise) -> float:
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
-    return float(noise)
+    return check_nonnegative(noise, "noise")
 
 
 def make_moons(m: int, noise: float, rng: np.random.Generator):
@@ -42,7 +39,7 @@ def make_moons(m: int, noise: float, rng: np.random.Generator):
 def make_circles(m: int, noise: float, rng: np.random.Generator, factor: float = 0.5):
     """A circle of class 0 around a smaller circle (radius factor) of class 1: X (2, m), Y (1, m)."""
     m, noise, rng = _check_m(m), _check_noise(noise), check_rng(rng)
-    if not 0 < factor < 1:
+    if not 0 < as_number(factor, "factor") < 1:
         raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1); got {factor!r}")
     Y = (np.arange(m) % 2).reshape(1, m)
     t = rng.uniform(0, 2 * np.pi, m)
@@ -70,7 +67,7 @@ def make_noisy_boundary(m: int, rng: np.random.Generator, flip: float = 0.1):
     An unregularized network given few points learns the flipped labels (it overfits).
     """
     m, rng = _check_m(m), check_rng(rng)
-    if not 0 <= flip < 0.5:
+    if not 0 <= as_number(flip, "flip") < 0.5:
         raise ValueError(f"flip (the label-noise rate) must be in [0, 0.5); got {flip!r}")
     X = rng.uniform(-2.5, 2.5, (2, m))
     flips = rng.random((1, m)) < flip
@@ -89,7 +86,7 @@ def train_dev_test_split(X, Y, rng: np.random.Generator, dev_fraction: float = 0
     check_rng(rng)
     m = X.shape[1]
     for name, f in (("dev_fraction", dev_fraction), ("test_fraction", test_fraction)):
-        if not 0 <= f < 1:
+        if not 0 <= as_number(f, name) < 1:
             raise ValueError(f"{name} must be in [0, 1); got {f!r}")
     n_dev, n_test = round(dev_fraction * m), round(test_fraction * m)
     if n_dev + n_test >= m:
@@ -115,6 +112,7 @@ def standardize(X, mu, sigma) -> np.ndarray:
     if mu.shape != (X.shape[0], 1) or sigma.shape != (X.shape[0], 1):
         raise ValueError(f"mu and sigma must have shape ({X.shape[0]}, 1) to match X {X.shape}; "
                          f"got {mu.shape} and {sigma.shape}")
+    mu, sigma = as_matrix(mu, "mu"), as_matrix(sigma, "sigma")  # numbers, finite
     if np.any(sigma <= 0):
         raise ValueError("sigma must be > 0 everywhere")
     return (X - mu) / sigma
@@ -128,15 +126,14 @@ def minibatches(X, Y, batch_size: int, rng: np.random.Generator | None) -> Itera
     """
     X, Y = as_examples(X, Y)
     m = X.shape[1]
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    batch_size = check_positive_int(batch_size, "batch_size")
     order = np.arange(m) if rng is None else check_rng(rng).permutation(m)
-    batch_size = int(batch_size)
     return ((X[:, order[i:i + batch_size]], Y[:, order[i:i + batch_size]]) for i in range(0, m, batch_size))
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
     """(C, m) one-hot matrix from m integer labels in [0, C)."""
+    num_classes = check_positive_int(num_classes, "num_classes")
     labels = np.asarray(labels).reshape(-1)
     if labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"labels must be a non-empty array of integers; got dtype {labels.dtype}")
@@ -155,9 +152,16 @@ class Digits(NamedTuple):
 
 
 def load_digits(path: str | pathlib.Path | None = None) -> Digits:
-    """Load data/digits.npz (see data/README.md), verifying its SHA-256 first."""
+    """Load data/digits.npz (see data/README.md), verifying its size and SHA-256 first."""
     path = pathlib.Path(path) if path is not None else DATA_DIR / "digits.npz"
-    raw = path.read_bytes()
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file; expected the shipped digits.npz (see data/README.md)")
+    size = path.stat().st_size
+    if size != DIGITS_SIZE:  # checked before reading: a wrong file is never read into memory
+        raise ValueError(f"{path} has {size} bytes, expected {DIGITS_SIZE}: not the shipped digits.npz "
+                         "(see data/README.md)")
+    with path.open("rb") as f:
+        raw = f.read(DIGITS_SIZE + 1)  # at most one byte more than expected, even if the file grew meanwhile
     digest = hashlib.sha256(raw).hexdigest()
     if digest != DIGITS_SHA256:
         raise ValueError(f"{path} has SHA-256 {digest}, expected {DIGITS_SHA256}: the file is corrupt or "

@@ -20,11 +20,11 @@ def sweep(run: Callable, seeds, what: str = "training", **axes) -> dict:
     points = [(*values, seed) for values in itertools.product(*axes.values()) for seed in seeds]
 
     def describe(point):
-        return ", ".join(f"{n} = {v}" for n, v in zip([*names, "seed"], point))
+        return ", ".join(f"{n} = {v}" for n, v in zip([*names, "seed"], point, strict=True))
 
     results = {}
     for point in progress(points, what, describe=describe):
-        results[point] = run(seed=point[-1], **dict(zip(names, point[:-1])))
+        results[point] = run(seed=point[-1], **dict(zip(names, point[:-1], strict=True)))
     return results
 
 
@@ -41,8 +41,11 @@ def mean_std(values) -> tuple[float, float]:
 def format_table(headers, rows) -> str:
     """A plain-text table with right-aligned columns (stable text, so nbval can compare it)."""
     cells = [list(map(str, headers))] + [[str(c) for c in row] for row in rows]
+    if any(len(row) != len(headers) for row in cells):
+        raise ValueError(f"every row must have {len(headers)} cells, one per header {list(headers)}; got rows of "
+                         f"lengths {sorted({len(row) for row in cells[1:]})}")
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

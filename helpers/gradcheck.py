@@ -124,8 +124,9 @@ def block_slices(like) -> dict:
 def _shapes_of(like) -> dict:
     if isinstance(like, dict):
         return {key: np.shape(like[key]) for key in parameter_order(like)}
-    dims = list(like) if isinstance(like, (list, tuple, np.ndarray)) else None
-    if dims is None or len(dims) < 2 or any(int(n) != n or n < 1 for n in dims):
+    dims = list(like) if isinstance(like, (list, tuple)) or (isinstance(like, np.ndarray) and like.ndim == 1) else None
+    if dims is None or len(dims) < 2 or any(isinstance(n, (bool, str)) or not isinstance(n, (int, float, np.number))
+                                            or not np.isfinite(n) or int(n) != n or n < 1 for n in dims):
         raise ValueError("like must be a parameter dict {'W1': ..., 'b1': ...} or layer_dims "
                          f"[n_x, n[1], ..., n[L]] of positive integers; got {like!r}")
     shapes = {}
@@ -161,7 +162,7 @@ def relative_difference(grad, grad_approx) -> float:
     """
     if isinstance(grad, dict) or isinstance(grad_approx, dict):
         if not (isinstance(grad, dict) and isinstance(grad_approx, dict)) or set(grad) != set(grad_approx):
-            raise ValueError("relative_difference needs two arrays, or two dicts with the same keys; got "
+            raise ValueError("grad and grad_approx must be two arrays, or two dicts with the same keys; got "
                              f"{sorted(grad) if isinstance(grad, dict) else type(grad).__name__} and "
                              f"{sorted(grad_approx) if isinstance(grad_approx, dict) else type(grad_approx).__name__}")
         keys = sorted(grad)
@@ -198,7 +199,7 @@ def _evaluate(cost_fn, params) -> float:
     return value
 
 
-def _as_vector(theta, what="theta") -> np.ndarray:
+def _as_vector(theta, what="params") -> np.ndarray:
     theta = np.asarray(theta)
     if theta.ndim != 1 or theta.size == 0 or not np.issubdtype(theta.dtype, np.number):
         raise ValueError(f"{what} must be a parameter dict or a non-empty 1-D vector; got shape {theta.shape}")
@@ -246,20 +247,47 @@ class GradientCheck:
 
     difference: relative difference over all parameters; blocks: {"W1": difference, "b1": ...} (one
     entry "theta" for a vector); numerical: the finite-difference gradients (same form as grads);
-    num_evaluations: the calls of cost_fn made (2n).
+    num_evaluations: the calls of cost_fn made (2n); precision_note: why the check cannot judge (ε below the
+    resolution of float32 parameters), else None. passed() and wrong_blocks() refuse to judge such a check.
     """
     difference: float
     blocks: dict
     numerical: object
     num_evaluations: int
+    precision_note: str | None = None
 
     def passed(self, threshold: float = 1e-7) -> bool:
         """True when the overall relative difference is below threshold."""
+        _refuse_if_imprecise(self.precision_note)
         return self.difference < threshold
 
     def wrong_blocks(self, threshold: float = 1e-7) -> list:
         """The blocks whose relative difference is at or above threshold, in vector order."""
+        _refuse_if_imprecise(self.precision_note)
         return [key for key, d in self.blocks.items() if d >= threshold]
+
+
+def _precision_note(dtypes, epsilon: float) -> str | None:
+    """Why ε is too small for parameters of a float type less precise than float64, or None.
+
+    θ ± ε is stored in the parameters' own type: below about sqrt(u) (u its machine epsilon; 3.5e-4 for
+    float32) the rounding of θ ± ε and of the two costs swamps the difference, whatever the backward pass.
+    """
+    for dtype in dtypes:
+        dtype = np.dtype(dtype)
+        if np.issubdtype(dtype, np.floating) and np.finfo(dtype).eps > np.finfo(np.float64).eps:
+            u = float(np.finfo(dtype).eps)
+            if epsilon < np.sqrt(u):
+                return (f"epsilon = {epsilon:g} is below what {dtype} parameters resolve (machine epsilon {u:.1e}): "
+                        f"θ ± ε is rounded to {dtype}, so the finite differences are mostly round-off and say "
+                        "nothing about the backward pass. Check gradients in float64, or use epsilon >= "
+                        f"{np.sqrt(u):.0e}")
+    return None
+
+
+def _refuse_if_imprecise(note: str | None) -> None:
+    if note is not None:
+        raise ValueError(f"this gradient check cannot judge the backward pass: {note}")
 
 
 def gradient_check(cost_fn: Callable, params, grads, epsilon: float = 1e-7) -> GradientCheck:
@@ -273,7 +301,8 @@ def gradient_check(cost_fn: Callable, params, grads, epsilon: float = 1e-7) -> G
     .num_evaluations. Take ε ≈ 1e-6 in float64 (the default 1e-7 is the course's): a correct backward
     pass then gives a difference set by truncation and round-off, about 1e-9 on a small network (more
     with float32, near a minimum where the gradient is tiny, or with a cost computed inaccurately);
-    a wrong one usually 1e-3 or more.
+    a wrong one usually 1e-3 or more. With float32 parameters and ε below about 3.5e-4 the result carries
+    a precision_note, and its passed() / wrong_blocks() refuse to judge (raise ValueError saying why).
     """
     if isinstance(params, dict):
         params = _as_param_dict(params)
@@ -282,6 +311,7 @@ def gradient_check(cost_fn: Callable, params, grads, epsilon: float = 1e-7) -> G
         blocks = {key: relative_difference(analytic[key], numerical["d" + key]) for key in params}
         overall = relative_difference(analytic, {key: numerical["d" + key] for key in params})
         n = sum(P.size for P in params.values())
+        dtypes = [P.dtype for P in params.values()]
     else:
         theta = _as_vector(params)
         grad = _as_vector(grads, "grads")
@@ -289,8 +319,8 @@ def gradient_check(cost_fn: Callable, params, grads, epsilon: float = 1e-7) -> G
             raise ValueError(f"grads must have theta's shape {theta.shape}; got {grad.shape}")
         numerical = numerical_gradient(cost_fn, theta, epsilon)
         overall = relative_difference(grad, numerical)
-        blocks, n = {"theta": overall}, theta.size
-    return GradientCheck(overall, blocks, numerical, 2 * n)
+        blocks, n, dtypes = {"theta": overall}, theta.size, [theta.dtype]
+    return GradientCheck(overall, blocks, numerical, 2 * n, _precision_note(dtypes, epsilon))
 
 
 @dataclass
@@ -300,7 +330,8 @@ class DirectionalCheck:
     difference: the largest relative difference over the directions; differences, numerical
     (finite-difference slopes), analytic (g·u): one entry per direction; num_evaluations: calls of
     cost_fn made (2 per direction); blocks: with per_block=True, {"W1": largest difference along
-    directions inside that block, ...}, else empty.
+    directions inside that block, ...}, else empty; gradient_norm ‖g‖₂ and num_parameters n (for passed());
+    precision_note as in GradientCheck.
     """
     difference: float
     differences: np.ndarray
@@ -308,10 +339,26 @@ class DirectionalCheck:
     analytic: np.ndarray
     num_evaluations: int
     blocks: dict = field(default_factory=dict)
+    gradient_norm: float | None = None
+    num_parameters: int | None = None
+    precision_note: str | None = None
 
     def passed(self, threshold: float = 1e-7) -> bool:
-        """True when every direction's relative difference is below threshold."""
-        return self.difference < threshold
+        """True when every direction's slopes agree: |s̃ − s| / max(|s̃| + |s|, ‖g‖₂/√n) < threshold.
+
+        ‖g‖₂/√n is the typical |g·u| of a random unit u. Without that floor a direction that happens to be
+        nearly orthogonal to g (s ≈ 0) divides the slope's ordinary round-off by almost nothing and fails a
+        correct backward pass (about 1 network in 100 at the default threshold); a wrong g still shifts
+        the slope by about as much as g·u itself, so it still fails. .difference stays the plain ratio.
+        """
+        _refuse_if_imprecise(self.precision_note)
+        if self.gradient_norm is None or not self.num_parameters:
+            return self.difference < threshold
+        floor = self.gradient_norm / np.sqrt(self.num_parameters)
+        error = np.abs(np.asarray(self.numerical) - np.asarray(self.analytic))
+        scale = np.maximum(np.abs(self.numerical) + np.abs(self.analytic), floor)
+        robust = np.divide(error, scale, out=np.zeros_like(error, dtype=float), where=scale > 0)
+        return bool(np.all(robust < threshold))
 
 
 def directional_difference(cost_fn: Callable, params, grads, u, epsilon: float = 1e-6) -> float:
@@ -398,4 +445,5 @@ def directional_check(cost_fn: Callable, params, grads, rng: np.random.Generator
             blocks[key] = float(max(along(support)[2] for _ in range(num_directions)))
     evaluations = 2 * num_directions * (1 + (len(slices) if per_block else 0))
     return DirectionalCheck(float(results[:, 2].max()), results[:, 2], results[:, 0], results[:, 1],
-                            evaluations, blocks)
+                            evaluations, blocks, float(np.linalg.norm(g.astype(np.float64))), int(theta.size),
+                            _precision_note([theta.dtype], epsilon))

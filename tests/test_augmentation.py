@@ -130,3 +130,24 @@ def test_augment_bad_input_raises():
         augment(X, np.zeros((1, 4)))
     with pytest.raises(ValueError, match="pairs"):
         augment(X, np.zeros((1, 3)), shifts=[1, 2])
+
+
+# ---------------------------------------------------------------- issue 8: X given transposed
+def test_transposed_X_is_refused_not_read_as_smaller_images():
+    X = load_digits().X[:, :49]  # (64, 49): 49 digits
+    with pytest.raises(ValueError, match=r"X must have shape \(64, m\) .* got \(49, 64\) \(did you pass it transposed"):
+        shift(X.T, 1, 0)  # it returned 64 images of 7x7
+    with pytest.raises(ValueError, match=r"got \(49, 64\) \(did you pass it transposed"):
+        rotate(X.T, 10)
+    with pytest.raises(ValueError, match=r"got \(49, 64\)"):
+        augment(X.T, np.zeros((1, 64)))
+    assert shift(X, 1, 0).shape == (64, 49)
+
+
+def test_other_square_images_say_their_side():
+    s = np.arange(2 * 9, dtype=float).reshape(2, 3, 3)
+    X = s.reshape(2, 9).T
+    np.testing.assert_array_equal(shift(X, 1, 0, side=3), shift(s, 1, 0).reshape(2, 9).T)
+    np.testing.assert_allclose(rotate(X, 90, side=3), rotate(s, 90).reshape(2, 9).T, atol=1e-12)
+    with pytest.raises(ValueError, match=r"X must have shape \(64, m\) for square 8x8 images"):
+        shift(X, 1, 0)

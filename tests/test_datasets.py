@@ -103,7 +103,7 @@ def test_split_sizes_disjoint_complete_and_paired(m, dev, test, sizes):
     assert len(parts) == 6
     Xs, Ys = parts[0::2], parts[1::2]
     assert tuple(x.shape[1] for x in Xs) == sizes
-    for x, y in zip(Xs, Ys):
+    for x, y in zip(Xs, Ys, strict=True):
         assert x.shape[0] == 3 and y.shape == (1, x.shape[1])
         np.testing.assert_array_equal(y[0], x[0].astype(int) % 2)  # labels still with their x
         # the whole column travelled together
@@ -117,7 +117,7 @@ def test_split_is_shuffled_and_deterministic_per_seed():
     a = datasets.train_dev_test_split(X, Y, _rng(7))
     b = datasets.train_dev_test_split(X, Y, _rng(7))
     c = datasets.train_dev_test_split(X, Y, _rng(8))
-    for pa, pb in zip(a, b):
+    for pa, pb in zip(a, b, strict=True):
         np.testing.assert_array_equal(pa, pb)
     assert not np.array_equal(a[0], c[0])
     assert not np.array_equal(a[0][0], np.arange(60)[24:])  # not simply the last columns in order
@@ -269,5 +269,22 @@ def _corrupted_copies(tmp_path):
 
 def test_load_digits_rejects_corrupted_copies(tmp_path):
     for path in _corrupted_copies(tmp_path):
-        with pytest.raises(ValueError, match=r"SHA-256 .* expected .*: the file is corrupt or not the shipped one"):
+        with pytest.raises(ValueError, match=r"SHA-256 .* expected .*: the file is corrupt or not the shipped one"
+                                             r"|has \d+ bytes, expected 45394: not the shipped digits.npz"):
             datasets.load_digits(path)
+
+
+# ---------------------------------------------------------------- issue 8, section 5
+def test_load_digits_checks_the_size_before_reading(tmp_path):
+    import os
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(ValueError, match="/dev/zero is not a regular file"):
+            datasets.load_digits("/dev/zero")  # it read until memory ran out
+    big = tmp_path / "big.npz"
+    with big.open("wb") as f:
+        f.truncate(10 * datasets.DIGITS_SIZE)  # sparse: no data is written
+    with pytest.raises(ValueError, match=rf"has {10 * datasets.DIGITS_SIZE} bytes, expected {datasets.DIGITS_SIZE}"):
+        datasets.load_digits(big)
+    with pytest.raises(ValueError, match="not a regular file"):
+        datasets.load_digits(tmp_path)
+    assert datasets.load_digits().X.shape == (64, 1797)

@@ -421,3 +421,29 @@ def test_training_differs_for_different_seeds():
     a, b = _train(11), _train(12)
     assert a.costs != b.costs
     assert not np.array_equal(a.params["W1"], b.params["W1"])
+
+
+# ---------------------------------------------------------------- issue 8, section 4: no process-wide side effects
+def test_importing_helpers_changes_no_process_wide_setting():
+    """Importing every helpers module calls no C library (glibc's mallopt was called on import before)."""
+    import subprocess
+    import sys
+    code = ("import ctypes, importlib, pkgutil\n"
+            "calls = []\n"
+            "real = ctypes.CDLL\n"
+            "ctypes.CDLL = lambda *a, **k: calls.append(a) or real(*a, **k)\n"
+            "import helpers\n"
+            "for mod in pkgutil.walk_packages(helpers.__path__, 'helpers.'):\n"
+            "    importlib.import_module(mod.name)\n"
+            "print(calls)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", f"importing helpers loaded a C library: {out.stdout}"
+
+
+def test_the_benchmark_keeps_its_malloc_setting_to_itself():
+    import inspect
+
+    from bench import step
+    assert "mallopt" in inspect.getsource(step.keep_freed_memory)
+    assert "keep_freed_memory()" in inspect.getsource(step.run)  # called when the benchmark runs, not on import

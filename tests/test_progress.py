@@ -1,10 +1,10 @@
 """The progress bar: redrawn in place, final line deterministic, and the sweep uses it."""
 import io
 
-from helpers.experiments import mean_std, sweep
-from helpers.progress import MAX_REDRAWS, progress
-
 import pytest
+
+from helpers.experiments import format_table, mean_std, sweep
+from helpers.progress import MAX_REDRAWS, progress
 
 
 def test_yields_every_item_and_ends_with_the_full_count():
@@ -43,3 +43,9 @@ def test_mean_std_rejects_empty_and_non_finite():
         mean_std([])
     with pytest.raises(ValueError, match="finite"):
         mean_std([1, float("nan")])
+
+
+def test_format_table_rejects_rows_that_do_not_match_the_headers():
+    assert format_table(["a", "b"], [[1, 22]]).splitlines()[2] == "1  22"
+    with pytest.raises(ValueError, match="every row must have 2 cells"):
+        format_table(["a", "b"], [[1, 2, 3]])

@@ -219,7 +219,8 @@ def _diverging(num_epochs):
 
 
 def test_too_large_learning_rate_raises_instead_of_returning_nan():
-    with pytest.raises(FloatingPointError, match=r"the cost became (nan|inf) at epoch \d+: the learning rate"):
+    with pytest.raises(FloatingPointError, match=r"training diverged: the cost (became (nan|inf)|grew to .*) at epoch "
+                                                 r"\d+.*: the learning rate 1000000.0 is too large"):
         _diverging(200)
 
 
@@ -293,3 +294,58 @@ def test_softmax_training_on_three_blobs():
     P = result.probabilities(X)
     assert P.shape == (3, 60)
     np.testing.assert_allclose(P.sum(axis=0), 1.0)
+
+
+# ---------------------------------------------------------------- issue 8, section 2: divergence caught early
+def _blobs():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2, 40))
+    return X, (X[0:1] + X[1:2] > 0).astype(int)
+
+
+@pytest.mark.parametrize("learning_rate", [100, 1e4, 1e6])
+@pytest.mark.parametrize("record_every", [1, 1000])
+def test_divergence_is_caught_within_a_few_epochs_whatever_record_every(learning_rate, record_every):
+    # Before: lr 100 returned a dead network (accuracy 0.575, cost back under 1 after reaching 1e4) without a
+    # word; lr 1e4 and 1e6 reported NaN "at epoch 200" with record_every=1000 (the first NaN was at epoch 30-47).
+    X, Y = _blobs()
+    with pytest.raises(FloatingPointError, match=r"training diverged: the cost (grew to|became) .* at epoch (\d+)") as info:
+        training.train(X, Y, [2, 8, 1], rng=np.random.default_rng(1), learning_rate=learning_rate, num_epochs=200,
+                       record_every=record_every)
+    assert int(re.search(r"at epoch (\d+)", str(info.value)).group(1)) <= 3
+    assert f"the learning rate {learning_rate} is too large" in str(info.value)
+
+
+def test_a_learning_rate_that_trains_is_not_called_divergence():
+    X, Y = _blobs()
+    result = training.train(X, Y, [2, 8, 1], rng=np.random.default_rng(1), learning_rate=10, num_epochs=200)
+    assert result.accuracy(X, Y) == 1.0
+
+
+def test_non_finite_starting_parameters_are_not_blamed_on_the_learning_rate():
+    X, Y = _blobs()
+    params = network.initialize_parameters([2, 8, 1], "he", np.random.default_rng(0))
+    params["W2"][0, 3] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W2'\] contains NaN or inf: the network is broken before") as info:
+        training.train(X, Y, [2, 8, 1], rng=np.random.default_rng(1), params=params, num_epochs=5)
+    assert "learning rate" not in str(info.value)
+    X_bad = X.copy()
+    X_bad[0, 0] = np.inf
+    with pytest.raises(ValueError, match="X contains NaN or inf"):
+        training.train(X_bad, Y, [2, 8, 1], rng=np.random.default_rng(1), num_epochs=5)
+
+
+def test_an_update_rule_that_makes_nan_is_reported_at_its_epoch():
+    X, Y = _blobs()
+    calls = []
+
+    def poisoned(params, grads, state, learning_rate):
+        calls.append(1)
+        optim.gradient_descent(params, grads, state, learning_rate)
+        if len(calls) == 7:
+            params["W1"][0, 0] = np.nan
+        return state
+
+    with pytest.raises(FloatingPointError, match="the cost became nan at epoch 8 "):
+        training.train(X, Y, [2, 8, 1], rng=np.random.default_rng(1), update=poisoned, num_epochs=100,
+                       record_every=50)

@@ -176,7 +176,7 @@ def test_cost_and_backward_reject_bad_lambd(net, fn, lambd):
 
 def test_accuracy_rejects_mismatched_Y(net):
     params, X, _ = net
-    with pytest.raises(ValueError, match=r"Y must have shape \(n_y, 7\)"):
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, 7\)"):
         network.accuracy(X, np.zeros((1, 5)), params)
     with pytest.raises(ValueError, match=r"1-D array"):
         network.accuracy(X, np.zeros(7), params)
@@ -303,13 +303,13 @@ def test_train_rejects_params_that_do_not_match_layer_dims(data):
 @pytest.mark.parametrize("kw", [dict(num_epochs=0), dict(num_epochs=2.5), dict(num_epochs=-3),
                                 dict(record_every=0), dict(record_every=1.5)])
 def test_train_rejects_bad_epoch_counts(data, kw):
-    with pytest.raises(ValueError, match=r"num_epochs and record_every must be positive integers"):
+    with pytest.raises(ValueError, match=r"(num_epochs|record_every) must be an integer >= 1"):
         _train(*data, **kw)
 
 
 @pytest.mark.parametrize("batch_size", [0, -4, 2.5])
 def test_train_rejects_bad_batch_size(data, batch_size):
-    with pytest.raises(ValueError, match=r"batch_size must be None \(full batch\) or a positive integer"):
+    with pytest.raises(ValueError, match=r"batch_size \(None for full batch\) must be an integer >= 1"):
         _train(*data, batch_size=batch_size)
 
 
@@ -433,7 +433,7 @@ def test_split_requires_a_generator(table, rng):
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5])
 def test_minibatches_reject_bad_batch_size(table, batch_size):
     X, Y = table
-    with pytest.raises(ValueError, match=r"batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match=r"batch_size must be an integer >= 1"):
         list(datasets.minibatches(X, Y, batch_size, None))
 
 
@@ -536,3 +536,215 @@ def test_update_rules_reject_missing_gradients(rule):
     del grads["dW2"]
     with pytest.raises((ValueError, KeyError), match="dW2"):
         RULES[rule](params, grads, {}, 0.1)
+
+
+# ---------------------------------------------------------------- issue 8, section 1: each case of the list
+def _small(output="sigmoid", dims=(3, 4, 1), m=6, seed=0):
+    rng = np.random.default_rng(seed)
+    params = network.initialize_parameters(list(dims), "he", rng)
+    X = rng.standard_normal((dims[0], m))
+    Y = rng.integers(0, 2, (1, m)) if output == "sigmoid" else datasets.one_hot(rng.integers(0, dims[-1], m), dims[-1])
+    return params, X, Y
+
+
+@pytest.mark.parametrize("kind", ["RELU", "Tanh", "linear", None])
+def test_unknown_activation_kinds_raise_with_the_choices(kind):
+    Z = np.array([[0.5, -1.0]])
+    with pytest.raises(ValueError, match=r"kind must be one of \['relu', 'sigmoid', 'softmax', 'tanh'\]"):
+        network.activation_forward(Z, kind)
+    with pytest.raises(ValueError, match=r"kind must be one of \['relu', 'sigmoid', 'tanh'\]"):
+        network.activation_backward(Z, Z, Z, kind)
+
+
+def test_activation_backward_refuses_softmax_instead_of_computing_sigmoid_prime():
+    Z = np.array([[0.5], [-1.0]])
+    with pytest.raises(ValueError, match="dZ = A - Y is computed by backward"):
+        network.activation_backward(Z, Z, network.softmax(Z), "softmax")
+
+
+def test_cross_entropy_from_logits_checks_shapes_and_output():
+    ZL = np.linspace(-1, 1, 10).reshape(1, 10)
+    Y = np.ones((10, 1))  # broadcast against ZL it gave 7.18
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, 10\)"):
+        network.cross_entropy_from_logits(ZL, Y, "sigmoid")
+    with pytest.raises(ValueError, match=r"output must be one of \['sigmoid', 'softmax'\]; got 'SIGMOID'"):
+        network.cross_entropy_from_logits(ZL, Y.T, "SIGMOID")  # it returned 0.0
+
+
+def test_cross_entropy_accepts_boolean_one_hot_labels():
+    ZL = np.array([[2.0, -1.0], [0.0, 1.0], [-1.0, 0.5]])
+    Y = np.array([[True, False], [False, True], [False, False]])
+    expected = network.cross_entropy_from_logits(ZL, Y.astype(float), "softmax")
+    assert network.cross_entropy_from_logits(ZL, Y, "softmax") == expected  # was a TypeError (-Y on bools)
+    assert network.cross_entropy_from_logits(ZL[:1], Y[:1], "sigmoid") == pytest.approx(
+        network.cross_entropy_from_logits(ZL[:1], Y[:1].astype(int), "sigmoid"), rel=0, abs=0)
+
+
+def test_softmax_labels_must_be_one_hot_or_probability_columns():
+    params, X, _ = _small("softmax", (3, 4, 3))
+    _, cache = network.forward(X, params, output="softmax")
+    Y = np.zeros((3, 6))
+    Y[0, :3] = 1
+    Y[1, :] = 1  # columns 0-2 sum to 2, columns 3-5 to 1
+    for fn in (network.compute_cost, network.backward):
+        with pytest.raises(ValueError, match="columns must be one-hot .* column 0 sums to 2"):
+            fn(cache, Y)
+    probs = np.full((3, 6), 1 / 3)  # probability columns: dZ = A - Y is their gradient too
+    network.backward(cache, probs)
+    with pytest.raises(ValueError, match="one-hot"):
+        training.train(X, Y, [3, 4, 3], rng=np.random.default_rng(0), output="softmax", num_epochs=1)
+
+
+def test_labels_of_refuses_1d_and_soft_labels():
+    with pytest.raises(ValueError, match=r"Y must be 2-D.*got shape \(3,\) \(use Y.reshape\(1, -1\)\)"):
+        network.labels_of(np.array([0, 1, 1]))  # it returned [[1]]
+    with pytest.raises(ValueError, match="0/1 labels"):
+        network.labels_of(np.array([[0.7, 0.2]]))  # astype(int) made both 0
+    np.testing.assert_array_equal(network.labels_of(np.array([[0, 1, 1]])), [[0, 1, 1]])
+    np.testing.assert_array_equal(network.labels_of(np.eye(3)[:, [2, 0]]), [[2, 0]])
+
+
+def test_accuracy_refuses_soft_labels():
+    params, X, _ = _small()
+    with pytest.raises(ValueError, match="0/1 labels"):
+        network.accuracy(X, np.full((1, 6), 0.7), params)
+
+
+@pytest.mark.parametrize("keep_prob, match", [(0, r"\(0, 1\]"), (1.5, r"\(0, 1\]"), (np.nan, r"\(0, 1\]"),
+                                              ("0.5", "keep_prob must be a number"), (None, "keep_prob must be a number"),
+                                              ([0.5], "keep_prob must be a number")])
+def test_dropout_checks_keep_prob(keep_prob, match):
+    A = np.ones((2, 3))
+    with pytest.raises((ValueError, TypeError), match=match):
+        network.dropout_forward(A, keep_prob, np.random.default_rng(0))
+    with pytest.raises((ValueError, TypeError), match=match):
+        network.dropout_backward(A, A > 0, keep_prob)
+
+
+def test_dropout_needs_a_generator_and_a_matching_mask():
+    with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
+        network.dropout_forward(np.ones((2, 3)), 0.5, None)  # was an AttributeError
+    with pytest.raises(ValueError, match=r"D \(the dropout mask from dropout_forward\) must have dA's shape"):
+        network.dropout_backward(np.ones((2, 3)), np.ones((3, 2)), 0.5)
+
+
+@pytest.mark.parametrize("lambd", [-0.1, np.nan, np.inf])
+def test_negative_or_nan_lambda_is_refused_everywhere(lambd):
+    params, X, Y = _small()
+    _, cache = network.forward(X, params)
+    dZ, A_prev, W = np.ones((4, 6)), X, params["W1"]
+    with pytest.raises(ValueError, match=r"lambd \(the L2 strength λ\) must be a finite number >= 0"):
+        network.linear_backward(dZ, A_prev, W, lambd)
+    with pytest.raises(ValueError, match=r"lambd \(the L2 strength λ\) must be a finite number >= 0"):
+        network.l2_penalty(params, lambd, 6)
+
+
+@pytest.mark.parametrize("m", [-6, 0, 2.5, "6", None])
+def test_l2_penalty_needs_a_positive_integer_m(m):
+    params, _, _ = _small()
+    with pytest.raises((ValueError, TypeError), match=r"m \(the number of examples\) must be an integer >= 1"):
+        network.l2_penalty(params, 0.1, m)
+
+
+def test_linear_backward_checks_shapes():
+    with pytest.raises(ValueError, match=r"A_prev must have shape \(3, m\)"):
+        network.linear_backward(np.ones((4, 6)), np.ones((2, 6)), np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("mu, sigma, match", [(np.nan, 1.0, "mu contains NaN"), (0.0, np.nan, "sigma contains NaN"),
+                                              (np.inf, 1.0, "mu contains NaN or inf")])
+def test_standardize_refuses_nan_statistics(mu, sigma, match):
+    X = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError, match=match):
+        datasets.standardize(X, np.full((2, 1), mu), np.full((2, 1), sigma))
+
+
+def test_initialize_parameters_refuses_nan_scale_and_integer_dtype():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"scale \(the std of the random weights\) must be a finite number > 0"):
+        network.initialize_parameters([2, 3, 1], "random", rng, scale=np.nan)
+    with pytest.raises(TypeError, match="dtype must be a float dtype .* would truncate every weight"):
+        network.initialize_parameters([2, 3, 1], "he", rng, dtype=int)
+    with pytest.raises(TypeError, match="layer_dims must be a list of at least two positive integers"):
+        network.initialize_parameters([2, None, 1], "he", rng)
+
+
+def test_train_refuses_y_dev_without_x_dev():
+    params, X, Y = _small()
+    with pytest.raises(ValueError, match="a dev set needs both X_dev and Y_dev; got only Y_dev"):
+        training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), Y_dev=Y, num_epochs=1)
+    with pytest.raises(ValueError, match="got only X_dev"):
+        training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), X_dev=X, num_epochs=1)
+
+
+def test_dropout_without_a_hidden_layer_is_refused():
+    params, X, Y = _small(dims=(3, 1))
+    with pytest.raises(ValueError, match="no hidden layer"):
+        training.train(X, Y, [3, 1], rng=np.random.default_rng(0), keep_prob=0.5, num_epochs=1)
+    with pytest.raises(ValueError, match="no hidden layer"):
+        network.forward(X, params, keep_prob=0.5, rng=np.random.default_rng(0))
+    network.forward(X, params, keep_prob=1.0)  # keep_prob = 1 (no dropout) stays fine
+
+
+@pytest.mark.parametrize("kw, name", [(dict(learning_rate="0.1"), "learning_rate"), (dict(learning_rate=None), "learning_rate"),
+                                      (dict(lambd="0.1"), "lambd"), (dict(lambd=None), "lambd"),
+                                      (dict(num_epochs="10"), "num_epochs"), (dict(keep_prob="0.5"), "keep_prob"),
+                                      (dict(batch_size="4"), "batch_size"), (dict(init_scale=None, init="random"), "scale")])
+def test_strings_and_none_for_numbers_name_the_parameter(kw, name):
+    _, X, Y = _small()
+    with pytest.raises(TypeError, match=rf"{name}.* must be (a number|an integer)"):
+        training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), num_epochs=kw.pop("num_epochs", 2), **kw)
+
+
+def test_learning_rate_as_text_gets_a_hint():
+    with pytest.raises(TypeError, match=r"learning_rate must be a number; got str '0.1' \(write 0.1, without quotes\)"):
+        optim.gradient_descent({"W1": np.ones((1, 1))}, {"dW1": np.ones((1, 1))}, {}, "0.1")
+
+
+def test_update_by_name_is_the_same_as_the_function():
+    _, X, Y = _small()
+    by_fn = training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), update=optim.adam, learning_rate=0.01,
+                           num_epochs=5)
+    by_name = training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), update="adam", learning_rate=0.01,
+                             num_epochs=5)
+    assert by_fn.costs == by_name.costs
+    with pytest.raises(ValueError, match=r"update must be an update rule .* one of \[.*'adam'.*'gradient_descent'"):
+        training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), update="Adam", num_epochs=1)
+    with pytest.raises(TypeError, match=r"update must be an update rule.*\(pass the function itself\)"):
+        training.train(X, Y, [3, 4, 1], rng=np.random.default_rng(0), update=0.1, num_epochs=1)
+
+
+def test_compute_cost_and_backward_given_AL_instead_of_the_cache():
+    params, X, Y = _small()
+    AL, _ = network.forward(X, params)
+    for fn in (network.compute_cost, network.backward):
+        with pytest.raises(TypeError, match=r"needs the cache from forward .* not A\[L\]; got an array of shape \(1, 6\)"):
+            fn(AL, Y)  # was an IndexError
+
+
+def test_integer_params_are_refused_by_the_rules_and_converted_by_train():
+    params = {"W1": np.ones((2, 2), dtype=int), "b1": np.zeros((2, 1), dtype=int)}
+    grads = {"dW1": np.ones((2, 2)), "db1": np.ones((2, 1))}
+    for rule in (optim.gradient_descent, optim.momentum, optim.adam):
+        with pytest.raises(TypeError, match=r"params\['W1'\] must be a float numpy array.*astype\(float\)"):
+            rule({k: v.copy() for k, v in params.items()}, grads, {}, 0.1)  # was a ufunc casting error
+    _, X, _ = _small(dims=(2, 2))
+    out = training.train(X, np.eye(2)[:, [0, 1, 0, 1, 0, 1]], [2, 2], rng=np.random.default_rng(0), params=params,
+                         output="softmax", num_epochs=3)
+    assert out.params["W1"].dtype == np.float64 and not np.all(out.params["W1"] == 1)
+
+
+@pytest.mark.parametrize("args, match", [(("0.1", "0.2"), "train_error must be a number"),
+                                         ((0.1, None), "dev_error must be a number"),
+                                         ((0.1, 0.2, np.nan), "bayes_error must be a finite number"),
+                                         ((0.1, 0.2, 0.0, "0.02"), "tolerance must be a number")])
+def test_diagnose_refuses_text_and_none(args, match):
+    from helpers.bias_variance import diagnose
+    with pytest.raises((TypeError, ValueError), match=match):
+        diagnose(*args)  # ("0.1", "0.2") was a TypeError from str - str
+
+
+def test_diagnose_numbers_are_unchanged():
+    from helpers.bias_variance import diagnose
+    assert diagnose(0.15, 0.16, 0.0) == "high bias"
+    assert diagnose(np.float64(0.01), 0.11) == "high variance"
