@@ -84,7 +84,7 @@ def layer_statistics(cache, grads=None, threshold: float = DEFAULT_THRESHOLD) ->
     act_mean = np.array([A.mean() for A in acts])
     act_std = np.array([A.std() for A in acts])
     saturated = np.array([fraction_saturated(A, kind, threshold) if kind in SATURATING else np.nan
-                          for A, kind in zip(acts, kinds)])
+                          for A, kind in zip(acts, kinds, strict=True)])
     grad_std = None
     if grads is not None:
         if not isinstance(grads, dict):
@@ -141,5 +141,24 @@ def ratio_last_to_first(values) -> float:
         return float(values[-1] / values[0])
 
 
+def geometric_summary(values, digits: int = 2) -> str:
+    """'7.7e-01 [7.5e-01, 7.9e-01]': the geometric mean of positive numbers (e.g. a ratio over seeds) and the
+    smallest and largest, all printed with the same number of significant digits, so the printed mean always
+    lies inside its printed range (rounding is monotone). All zero -> '0 (all zero)'.
+    """
+    values = np.asarray(list(values), dtype=float)
+    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"values must be a non-empty sequence of finite numbers >= 0; got {values.tolist()}")
+    if int(digits) != digits or digits < 1:
+        raise ValueError(f"digits must be a positive integer; got {digits!r}")
+    if np.all(values == 0):
+        return "0 (all zero)"
+    if np.any(values == 0):
+        raise ValueError(f"a geometric mean needs all values > 0 (or all zero); got {values.tolist()}")
+    fmt = f".{int(digits) - 1}e"
+    mean = float(np.exp(np.mean(np.log(values))))
+    return f"{mean:{fmt}} [{values.min():{fmt}}, {values.max():{fmt}}]"
+
+
 __all__ = ["LayerStats", "SATURATING", "DEFAULT_THRESHOLD", "fraction_saturated", "layer_statistics", "measure",
-           "activation_histograms", "ratio_last_to_first"]
+           "activation_histograms", "ratio_last_to_first", "geometric_summary"]

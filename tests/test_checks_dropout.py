@@ -52,6 +52,10 @@ def learner_forward(X, params, keep_prob, rng, slip=None):
         cache = cache[:-1]
     if slip == "A1_before_dropout":
         cache = (Z1, D1, relu(Z1)) + cache[3:]
+    if slip == "A2_before_dropout":
+        cache = cache[:7] + (relu(Z2),) + cache[8:]
+    if slip == "A1_not_divided":
+        cache = (Z1, D1, relu(Z1) * D1) + cache[3:]
     return A3, cache
 
 
@@ -80,11 +84,11 @@ def learner_backward(X, Y, cache, keep_prob, slip=None, relu_of="A"):
     dW3 = 1. / m * np.dot(dZ3, A2.T)
     db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=slip != "db_1d")
     dA2 = undo(np.dot(W3.T, dZ3), D2)
-    dZ2 = np.multiply(dA2, np.int64((A2 if relu_of == "A" else Z2) > 0))
+    dZ2 = dA2 if slip == "no_relu_grad" else np.multiply(dA2, np.int64((A2 if relu_of == "A" else Z2) > 0))
     dW2 = 1. / m * np.dot(dZ2, A1.T)
     db2 = 1. / m * np.sum(dZ2, axis=1, keepdims=slip != "db_1d")
     dA1 = undo(np.dot(W2.T, dZ2), D1)
-    dZ1 = np.multiply(dA1, np.int64((A1 if relu_of == "A" else Z1) > 0))
+    dZ1 = dA1 if slip == "no_relu_grad" else np.multiply(dA1, np.int64((A1 if relu_of == "A" else Z1) > 0))
     dW1 = 1. / m * np.dot(dZ1, X.T)
     db1 = 1. / m * np.sum(dZ1, axis=1, keepdims=slip != "db_1d")
     grads = {"dW3": dW3, "db3": db3, "dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1}
@@ -151,12 +155,23 @@ def test_forward_crash_is_reported(capsys):
     ("layer1_only", "only layer 1"),
     ("layer2_only", "only layer 2"),
     ("short_cache", "cache must be the tuple"),
-    ("A1_before_dropout", "cache's A1 is not"),
+    ("A1_before_dropout", "cache's A1 is the activation BEFORE dropout, relu(Z1)"),
+    ("A2_before_dropout", "cache's A2 is the activation BEFORE dropout, relu(Z2)"),
+    ("A1_not_divided", "cache's A1 is masked but not divided by keep_prob"),
 ])
 def test_forward_slips_get_their_hint(slip, hint, capsys):
     ok, out = run(checks.check_forward_with_dropout,
                   lambda X, p, k, r: learner_forward(X, p, k, r, slip), capsys)
     assert not ok and hint in out, out
+
+
+def test_forward_other_cache_slips_get_the_order_hint(capsys):
+    def swapped(X, params, keep_prob, rng):
+        A3, c = learner_forward(X, params, keep_prob, rng)
+        return A3, (c[0], c[2], c[1]) + c[3:]   # (Z1, A1, D1, ...): the order given is (Z1, D1, A1, ...)
+
+    ok, out = run(checks.check_forward_with_dropout, swapped, capsys)
+    assert not ok and "cache's D1 is not: keep the cache order" in out, out
 
 
 def test_forward_unknown_mask_draws_get_the_generic_hint(capsys):
@@ -165,6 +180,17 @@ def test_forward_unknown_mask_draws_get_the_generic_hint(capsys):
 
     ok, out = run(checks.check_forward_with_dropout, global_state, capsys)
     assert not ok and "rng you are given" in out
+
+
+def test_forward_masks_from_numpy_global_state_get_their_hint(capsys):
+    # the course's assignment draws masks with np.random.rand: two calls with the same rng then differ
+    global_state = np.random.default_rng(5)
+
+    def course_style(X, params, keep_prob, rng):
+        return learner_forward(X, params, keep_prob, global_state)
+
+    ok, out = run(checks.check_forward_with_dropout, course_style, capsys)
+    assert not ok and "two calls with the same rng gave different A3" in out, out
 
 
 def test_forward_shape_and_return_problems(capsys):
@@ -211,6 +237,7 @@ def test_backward_stub_is_not_done(capsys):
     ("no_dropout", "backward ignores dropout"),
     ("times_keep", "multiplied by keep_prob in backward"),
     ("no_1_over_m", "forgot the 1/m"),
+    ("no_relu_grad", "the ReLU derivative is missing"),
     ("new_mask", "never draw new masks in backward"),
     ("db_1d", "keepdims=True"),
     ("missing_key", "missing db1"),
@@ -224,3 +251,35 @@ def test_backward_slips_get_their_hint(slip, hint, capsys):
 def test_backward_not_a_dict(capsys):
     ok, out = run(checks.check_backward_with_dropout, lambda X, Y, c, k: [1, 2], capsys)
     assert not ok and "return a dict" in out
+
+
+# ---------------------------------------------------------------- the references the lab runs until the learner's pass
+@pytest.mark.parametrize("i", range(1, len(dropout._CASES) + 1))
+def test_references_match_the_course_network(i):
+    dims, m, keep_prob = dropout._CASES[i - 1]
+    params, X, Y = dropout._case(i, dims, m)
+    A3, cache = dropout.forward_with_dropout(X, params, keep_prob, np.random.default_rng(5))
+    want_A3, want_cache = dropout._forward3(X, params, keep_prob, np.random.default_rng(5))
+    np.testing.assert_allclose(A3, want_A3, rtol=1e-12)
+    for name, got, want in zip(dropout._CACHE_NAMES, cache, want_cache, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=name)
+    grads, want = dropout.backward_with_dropout(X, Y, cache, keep_prob), dropout._backward3(X, Y, cache, keep_prob)
+    for k in want:
+        np.testing.assert_allclose(grads[k], want[k], rtol=1e-10, atol=1e-14, err_msg=k)
+
+
+def test_references_pass_their_checks_and_are_used_until_the_learner_passes(capsys):
+    def stub(X, params, keep_prob, rng):
+        raise NotImplementedError
+
+    assert checks.use_if_passed(stub, checks.check_forward_with_dropout, dropout.forward_with_dropout) \
+        is dropout.forward_with_dropout
+    assert "runs the reference `helpers.checks.dropout.forward_with_dropout`" in capsys.readouterr().out
+    assert checks.check_forward_with_dropout(dropout.forward_with_dropout)
+    assert checks.check_backward_with_dropout(dropout.backward_with_dropout)
+
+
+def test_forward_reference_rejects_a_network_of_another_depth():
+    params = network.initialize_parameters([2, 3, 1], "he", np.random.default_rng(0))
+    with pytest.raises(ValueError, match="3-layer network"):
+        dropout.forward_with_dropout(np.ones((2, 4)), params, 0.8, np.random.default_rng(0))

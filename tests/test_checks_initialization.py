@@ -71,7 +71,9 @@ def test_crash_is_reported(capsys):
     (he_uniform(bound=lambda n_prev, n_l: 6 / n_prev), "forgot the square root"),
     (he_uniform(bound=lambda n_prev, n_l: np.sqrt(2 / n_prev)), "variance a^2 / 3"),
     (he_uniform(bound=lambda n_prev, n_l: np.sqrt(6 / (n_prev + n_l))), "Glorot"),
-    (he_uniform(bound=lambda n_prev, n_l: 0.01), "expected sqrt(6 / n[l-1])"),
+    (he_uniform(bound=lambda n_prev, n_l: 0.01), "solve for a"),
+    (he_uniform(bound=lambda n_prev, n_l: 2 / n_prev), "not a bound"),
+    (he_uniform(bound=lambda n_prev, n_l: np.sqrt(1 / n_prev)), "Xavier standard deviation"),
     (he_uniform(transpose=True), "rows are this layer's units"),
     (he_uniform(b_shape=lambda n_l: (n_l,)), "a column"),
     (he_uniform(bias=lambda rng, n_l: 0.1 * np.ones((n_l, 1))), "biases start at 0"),
@@ -87,6 +89,20 @@ def test_typical_bugs_get_their_hint(bug, hint, capsys):
     ok, out = run(checks.check_initialize_he_uniform, bug, capsys)
     assert not ok
     assert hint in out, out
+
+
+@pytest.mark.parametrize("bound", [
+    lambda n_prev, n_l: np.sqrt(2 / n_prev),  # He's std used as the bound
+    lambda n_prev, n_l: np.sqrt(1 / n_prev),
+    lambda n_prev, n_l: np.sqrt(3 / n_prev),
+    lambda n_prev, n_l: 2 / n_prev,
+    lambda n_prev, n_l: 0.01,
+])
+def test_bound_hints_point_at_the_uniform_variance_without_giving_the_answer(bound, capsys):
+    ok, out = run(checks.check_initialize_he_uniform, he_uniform(bound=bound), capsys)
+    assert not ok
+    assert "a^2 / 3" in out and "solve for a" in out, out
+    assert "sqrt(6" not in out and "sqrt(3 * 2" not in out, out
 
 
 def test_empirical_fallback_names_a_wrong_std(capsys):
@@ -146,7 +162,6 @@ def _z_stds(X, params, hidden):
 
 
 def _with_output(X, params, hidden):
-    L = network.num_layers(params)
     return stds(X, params, hidden) + [network.forward(X, params, hidden)[0].std()]
 
 

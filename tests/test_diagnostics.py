@@ -48,7 +48,7 @@ def test_measure_equals_forward_backward_then_statistics():
     params, X, Y, cache, grads = _net("tanh")
     got = diagnostics.measure(params, X, Y, "tanh")
     want = diagnostics.layer_statistics(cache, grads)
-    for a, b in zip(got, want):
+    for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -167,3 +167,20 @@ def test_measure_rejects_bad_hidden_and_bad_X():
         diagnostics.measure(params, X, Y, "softplus")
     with pytest.raises(ValueError, match="X must have shape"):
         diagnostics.measure(params, X.T, Y)
+
+
+def test_geometric_summary_prints_its_mean_inside_its_range():
+    # The bug this replaces printed "7.7e-01 [8e-01, 8e-01]": mean and range at different precisions.
+    values = [0.77, 0.76, 0.78, 0.774, 0.772]
+    text = diagnostics.geometric_summary(values)
+    mean, low, high = (float(x) for x in text.replace("[", " ").replace("]", " ").replace(",", " ").split())
+    assert low <= mean <= high, text
+    assert text == "7.7e-01 [7.6e-01, 7.8e-01]"
+    assert diagnostics.geometric_summary([1e-60, 1e-61], digits=3).startswith("3.16e-61 [1.00e-61")
+    assert diagnostics.geometric_summary([0.0, 0.0]) == "0 (all zero)"
+
+
+@pytest.mark.parametrize("values, digits", [([], 2), ([1.0, np.nan], 2), ([1.0, -1.0], 2), ([0.0, 1.0], 2), ([1.0], 0)])
+def test_geometric_summary_rejects_bad_input(values, digits):
+    with pytest.raises(ValueError):
+        diagnostics.geometric_summary(values, digits)

@@ -5,14 +5,16 @@ with the course's cache tuple (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W
 the learner's function on small random networks with a seeded rng and compares it with
 helpers.network.forward / backward. When the answer is wrong, it replays the usual slips (no division by
 keep_prob, drop probability used as keep probability, dropout on the output or the input, one mask per
-unit instead of per unit and example, masks not reused in backward, forgot 1/m, ...) and names the one
-it sees.
+unit instead of per unit and example, masks not reused in backward, forgot 1/m, A1/A2 cached before
+dropout, ...) and names the one it sees. ``forward_with_dropout`` / ``backward_with_dropout`` are the
+references (built on helpers.network) that the lab runs until the learner's functions pass.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import network
+from ..validation import check_keep_prob, check_rng
 from ._core import _call, _require_callable, _result, random_network_case
 
 # (layer_dims [n_x, n1, n2, 1], m, keep_prob). keep_prob = 0.5 is avoided: there "keep" and "drop"
@@ -94,11 +96,12 @@ def _backward3(X, Y, cache, keep_prob, bug=None):
     scale = 1 if bug == "no_1_over_m" else 1 / m
     dZ3 = A3 - Y
     grads = {"dW3": scale * dZ3 @ A2.T, "db3": scale * dZ3.sum(axis=1, keepdims=True)}
+    relu_grad = (lambda Z: 1) if bug == "no_relu_grad" else (lambda Z: Z > 0)
     dA2 = undrop(W3.T @ dZ3, D2)
-    dZ2 = dA2 * (Z2 > 0)
+    dZ2 = dA2 * relu_grad(Z2)
     grads["dW2"], grads["db2"] = scale * dZ2 @ A1.T, scale * dZ2.sum(axis=1, keepdims=True)
     dA1 = undrop(W2.T @ dZ2, D1)
-    dZ1 = dA1 * (Z1 > 0)
+    dZ1 = dA1 * relu_grad(Z1)
     grads["dW1"], grads["db1"] = scale * dZ1 @ X.T, scale * dZ1.sum(axis=1, keepdims=True)
     return grads
 
@@ -131,6 +134,8 @@ _BACKWARD_HINTS = {
     "no_dropout": "backward ignores dropout: multiply dA2 by D2 and dA1 by D1 (the masks from the cache) "
                   "and divide by keep_prob.",
     "times_keep": "multiplied by keep_prob in backward: divide instead, dA = dA * D / keep_prob.",
+    "no_relu_grad": "the ReLU derivative is missing: after the mask, dZ2 = dA2 * (Z2 > 0), and the same for "
+                    "layer 1 (the mask and the ReLU derivative are two separate factors).",
     "no_1_over_m": "forgot the 1/m: dW = 1/m dZ A_prevᵀ and db = 1/m Σ dZ (m = X.shape[1]).",
 }
 
@@ -140,15 +145,48 @@ def _close(a, b) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=_RTOL, atol=_ATOL))
 
 
+# ---------------------------------------------------------------- the references the lab runs until the learner's pass
+def forward_with_dropout(X, params, keep_prob, rng):
+    """Exercise 1's function built on helpers.network's forward pass: (A3, the course's cache tuple).
+
+    X (n_x, m); params of a 3-layer network; keep_prob for both hidden layers; rng draws D1 then D2.
+    With keep_prob = 1 the masks are all ones (helpers.network draws none). It runs at every step of the
+    lab's training loop, so it checks only what can go wrong there (the network's depth, keep_prob, rng)
+    and calls the unchecked network._forward.
+    """
+    if network.num_layers(params) != 3:
+        raise ValueError(f"forward_with_dropout is for a 3-layer network; params have {network.num_layers(params)} "
+                         "layers")
+    keep = check_keep_prob(keep_prob, 2)
+    if keep[0] < 1:
+        check_rng(rng)
+    A3, cache = network._forward(np.asarray(X), params, "relu", "sigmoid", keep, rng)
+    (l1, l2, l3), p = cache["layers"], params
+    D1, D2 = (layer.get("D", np.ones(layer["A"].shape, dtype=bool)) for layer in (l1, l2))
+    return A3, (l1["Z"], D1, l1["A"], p["W1"], p["b1"], l2["Z"], D2, l2["A"], p["W2"], p["b2"],
+                l3["Z"], A3, p["W3"], p["b3"])
+
+
+def backward_with_dropout(X, Y, cache, keep_prob):
+    """Exercise 2's function built on helpers.network's backward pass: grads dW1 ... db3 from the course's
+    cache tuple (as forward_with_dropout returns it)."""
+    Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 = cache
+    layers = [{"A_prev": A_prev, "Z": Z, "G": _relu(Z), "A": A, "D": D, "keep_prob": keep_prob}
+              for A_prev, Z, A, D in ((np.asarray(X), Z1, A1, D1), (A1, Z2, A2, D2))]
+    layers.append({"A_prev": A2, "Z": Z3, "G": A3, "A": A3})
+    params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2, "W3": W3, "b3": b3}
+    return network._backward({"layers": layers, "params": params, "hidden": "relu", "output": "sigmoid",
+                              "keep": (keep_prob, keep_prob)}, np.asarray(Y), 0.0)
+
+
 # ---------------------------------------------------------------- exercise 1: forward
-def _forward_problem(out, X, params, keep_prob, seed) -> str | None:
+def _forward_problem(out, X, params, keep_prob, seed, fn=None) -> str | None:
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         return "return two things: A3 and cache."
     try:
         A3 = np.asarray(out[0], dtype=float)
     except (TypeError, ValueError):
         return f"A3 must be an array; got {type(out[0]).__name__}."
-    m = X.shape[1]
     want, _ = network.forward(X, params, keep_prob=keep_prob, rng=np.random.default_rng(seed))
     if A3.shape != want.shape:
         hint = " (examples are columns)" if A3.shape == want.shape[::-1] else ""
@@ -157,6 +195,10 @@ def _forward_problem(out, X, params, keep_prob, seed) -> str | None:
         for bug, hint in _FORWARD_HINTS.items():
             if _close(A3, _forward3(X, params, keep_prob, np.random.default_rng(seed), bug)[0]):
                 return hint
+        if fn is not None and _ignores_rng(fn, X, params, keep_prob, seed, A3):
+            return ("two calls with the same rng gave different A3: the masks do not come from the rng you are "
+                    "given (np.random.rand uses numpy's global state). Draw them with "
+                    "D = rng.random(A.shape) < keep_prob.")
         return ("A3 does not match. Draw each mask with D = rng.random(A.shape) < keep_prob from the rng you "
                 "are given, D1 first and then D2 (so the check can reproduce them), and apply "
                 "A = A * D / keep_prob to the hidden layers only.")
@@ -165,11 +207,36 @@ def _forward_problem(out, X, params, keep_prob, seed) -> str | None:
         return ("A3 is right, but cache must be the tuple (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, "
                 "W3, b3): backward needs the masks D1 and D2 from it.")
     _, ref = _forward3(X, params, keep_prob, np.random.default_rng(seed))
-    for name, got, exp in zip(_CACHE_NAMES, cache, ref):
+    for name, got, exp in zip(_CACHE_NAMES, cache, ref, strict=True):
         if not _close(got, exp):
-            return (f"A3 is right, but cache's {name} is not: keep the cache order (Z1, D1, A1, W1, b1, Z2, D2, "
-                    f"A2, W2, b2, Z3, A3, W3, b3), with A1 and A2 stored after dropout.")
+            return _cache_hint(name, got, dict(zip(_CACHE_NAMES, ref, strict=True)))
     return None
+
+
+def _ignores_rng(fn, X, params, keep_prob, seed, A3) -> bool:
+    """True when a second call with an identically seeded rng gives another A3 (masks from global state)."""
+    again, message = _call("", fn, X.copy(), {k: v.copy() for k, v in params.items()}, keep_prob,
+                           np.random.default_rng(seed))
+    try:
+        return message is None and not _close(np.asarray(again[0], dtype=float), A3)
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+def _cache_hint(name: str, got, ref: dict) -> str:
+    """The hint for a wrong cache entry; A1/A2 stored before dropout (or before the division) get their own."""
+    if name in ("A1", "A2"):
+        n = int(name[1])
+        before = _relu(ref[f"Z{n}"])
+        if _close(got, before):
+            return (f"A3 is right, but cache's {name} is the activation BEFORE dropout, relu(Z{n}). Store it "
+                    f"after dropout, {name} = relu(Z{n}) * D{n} / keep_prob: that is what layer {n + 1} "
+                    f"multiplied by W{n + 1}, and backward needs exactly it for dW{n + 1} = 1/m dZ{n + 1} {name}ᵀ.")
+        if _close(got, before * ref[f"D{n}"]):
+            return (f"A3 is right, but cache's {name} is masked but not divided by keep_prob: store "
+                    f"{name} = relu(Z{n}) * D{n} / keep_prob, the value layer {n + 1} received.")
+    return (f"A3 is right, but cache's {name} is not: keep the cache order (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, "
+            f"b2, Z3, A3, W3, b3), with A1 and A2 stored after dropout (A = relu(Z) * D / keep_prob).")
 
 
 def check_forward_with_dropout(forward_with_dropout) -> bool:
@@ -183,7 +250,7 @@ def check_forward_with_dropout(forward_with_dropout) -> bool:
         if message:
             print(message)
             return False
-        problem = _forward_problem(out, X, params, keep_prob, _mask_seed(i))
+        problem = _forward_problem(out, X, params, keep_prob, _mask_seed(i), forward_with_dropout)
         if problem:
             return _result(name, f"case {i} (layer_dims {dims}, m = {m}, keep_prob = {keep_prob}): {problem}",
                            len(_CASES))

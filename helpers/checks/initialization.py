@@ -44,26 +44,30 @@ def _normal_draws(layer_dims, seed: int) -> list:
 def _bound_hint(l: int, n_prev: int, n_l: int, used: float) -> str:
     """Name the mistake from the bound the learner used for layer l (W = used * U(-1, 1))."""
     want = np.sqrt(6 / n_prev)
+    # Each hint names the slip and points at the fact to use; none hands over the formula for a.
+    derive = "Set the variance of U(-a, a), which is a^2 / 3, equal to He's 2 / n[l-1] and solve for a."
     candidates = [
-        (np.sqrt(3 / n_prev), "you used Var(W) = 1/n[l-1] (the Xavier/LeCun variance). He needs Var(W) = 2/n[l-1] "
-                              "for ReLU, so a = sqrt(3 * 2 / n[l-1]) = sqrt(6 / n[l-1])."),
-        (np.sqrt(6 / n_l), "you divided by n[l] (this layer's units). Divide by n[l-1], the number of inputs "
-                           "of each unit (fan-in): a = sqrt(6 / n[l-1])."),
-        (6 / n_prev, "you forgot the square root: a = np.sqrt(6 / n[l-1])."),
-        (np.sqrt(2 / n_prev), "sqrt(2 / n[l-1]) is the He std, but U(-a, a) has variance a^2 / 3, not a^2. "
-                              "Solve a^2 / 3 = 2 / n[l-1]: a = sqrt(6 / n[l-1])."),
-        (2 / n_prev, "2 / n[l-1] is the He variance; the bound of U(-a, a) is a = sqrt(3 * variance) = sqrt(6 / n[l-1])."),
-        (np.sqrt(6 / (n_prev + n_l)), "sqrt(6 / (n[l-1] + n[l])) is Glorot's (Xavier) uniform bound, averaging fan-in "
-                                       "and fan-out. He uses the fan-in only: a = sqrt(6 / n[l-1])."),
-        (np.sqrt(12 / n_prev), "your bound is sqrt(2) too large: U(-a, a) has variance a^2 / 3; a = sqrt(6 / n[l-1])."),
-        (np.sqrt(1 / n_prev), "sqrt(1 / n[l-1]) is the Xavier std, and the std is not the bound: "
-                              "He uniform uses a = sqrt(6 / n[l-1])."),
+        (np.sqrt(3 / n_prev), "your bound gives Var(W) = 1/n[l-1] (the Xavier/LeCun variance). He needs "
+                              f"Var(W) = 2/n[l-1] for ReLU. {derive}"),
+        (np.sqrt(6 / n_l), "you divided by n[l] (this layer's units). He uses the fan-in n[l-1], the number of "
+                           "inputs of each unit."),
+        (6 / n_prev, "your bound is the square of the right one: you forgot the square root."),
+        (np.sqrt(2 / n_prev), "sqrt(2 / n[l-1]) is He's standard deviation, but the bound of a uniform "
+                              "distribution is not its standard deviation: U(-a, a) has variance a^2 / 3, not "
+                              f"a^2. {derive}"),
+        (2 / n_prev, "2 / n[l-1] is He's variance, not a bound: U(-a, a) has variance a^2 / 3. " + derive),
+        (np.sqrt(6 / (n_prev + n_l)), "that is Glorot's (Xavier) uniform bound, which averages fan-in and "
+                                       "fan-out. He uses the fan-in n[l-1] only."),
+        (np.sqrt(12 / n_prev), "your bound is sqrt(2) times too large, so Var(W) = 4/n[l-1], twice He's. "
+                               f"Recheck the variance of U(-a, a): a^2 / 3. {derive}"),
+        (np.sqrt(1 / n_prev), "sqrt(1 / n[l-1]) is the Xavier standard deviation, and a standard deviation "
+                              f"is not the bound of a uniform distribution. {derive}"),
     ]
     for value, hint in candidates:
         if np.isclose(used, value, rtol=1e-6):
             return f"layer {l} (n[l-1] = {n_prev}, n[l] = {n_l}) has bound a = {used:.4g}, expected {want:.4g}: {hint}"
-    return (f"layer {l} (n[l-1] = {n_prev}, n[l] = {n_l}) has bound a = {used:.4g}, expected sqrt(6 / n[l-1]) = "
-            f"{want:.4g} (ratio {used / want:.3g}).")
+    return (f"layer {l} (n[l-1] = {n_prev}, n[l] = {n_l}) has bound a = {used:.4g}, expected {want:.4g} "
+            f"(ratio {used / want:.3g}). {derive}")
 
 
 def _he_uniform_problem(out, layer_dims, seed: int, again) -> str | None:
@@ -101,7 +105,7 @@ def _he_uniform_problem(out, layer_dims, seed: int, again) -> str | None:
         return "all weights are zero: every unit of a layer would compute the same thing forever. Draw W at random."
     units = _unit_draws(layer_dims, seed)
     factors = []
-    for W, U in zip(Ws, units):
+    for W, U in zip(Ws, units, strict=True):
         c = float(np.sum(W * U) / np.sum(U * U))  # least-squares factor: W ~ c U
         factors.append(c if np.allclose(W, c * U, rtol=1e-6, atol=1e-12) else None)
     if all(c is not None for c in factors):
@@ -110,7 +114,7 @@ def _he_uniform_problem(out, layer_dims, seed: int, again) -> str | None:
                 return _bound_hint(l, layer_dims[l - 1], layer_dims[l], c)
         return None
     normals = _normal_draws(layer_dims, seed)
-    if all(np.allclose(W, float(np.sum(W * Z) / np.sum(Z * Z)) * Z, rtol=1e-6, atol=1e-12) for W, Z in zip(Ws, normals)):
+    if all(np.allclose(W, float(np.sum(W * Z) / np.sum(Z * Z)) * Z, rtol=1e-6, atol=1e-12) for W, Z in zip(Ws, normals, strict=True)):
         return ("your weights are normal draws (rng.standard_normal). He *uniform* draws from U(-a, a): "
                 "rng.uniform(-a, a, size=(n[l], n[l-1])).")
     return DRAWS_DIFFER
@@ -132,11 +136,11 @@ def _he_uniform_distribution_problem(initialize) -> str:
     measured, largest = float(W.std()), float(np.max(np.abs(W)))
     where = f"for layer_dims = {LARGE_DIMS}, W1"
     if largest > a * (1 + 1e-9) and np.isclose(measured, std, rtol=0.02):
-        return (f"{where} has entries beyond the bound a = sqrt(6 / n[l-1]) = {a:.4g} (largest |w| = {largest:.4g}): "
+        return (f"{where} has entries beyond the He-uniform bound a = {a:.4g} (largest |w| = {largest:.4g}): "
                 f"the std is right but the draws are not uniform. Use rng.uniform(-a, a, ...).")
     if not np.isclose(measured, std, rtol=0.02):
         return (f"{where} has std {measured:.4g}; He uniform gives std sqrt(2 / n[l-1]) = {std:.4g} "
-                f"(ratio {measured / std:.3g}). The bound is a = sqrt(6 / n[l-1]).")
+                f"(ratio {measured / std:.3g}). Choose a so that the variance of U(-a, a), a^2 / 3, is 2 / n[l-1].")
     return ("the distribution looks right, but the numbers differ from the reference drawn with the same seed: "
             "draw exactly one rng.uniform(-a, a, size=(n[l], n[l-1])) per layer, for l = 1, ..., L in order, "
             "with no other draws in between and no transpose.")
