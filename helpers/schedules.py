@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .validation import check_nonnegative, check_positive
+from .validation import check_nonnegative, check_positive, check_positive_int
 
 
 class Schedule:
@@ -30,12 +30,6 @@ class Schedule:
         return self.name
 
 
-def _check_every(every) -> int:
-    if isinstance(every, bool) or int(every) != every or every < 1:
-        raise ValueError(f"decay_every must be a positive integer (epochs between decays); got {every!r}")
-    return int(every)
-
-
 def constant(alpha0: float) -> Schedule:
     """alpha_t = alpha0."""
     alpha0 = check_positive(alpha0, "alpha0")
@@ -47,14 +41,15 @@ def inverse_time(alpha0: float, decay_rate: float, decay_every: int = 1) -> Sche
 
     decay_every = 1 decays every epoch; a larger value gives the staircase ("fixed interval") version.
     """
-    alpha0, k, every = check_positive(alpha0, "alpha0"), check_nonnegative(decay_rate, "decay_rate"), _check_every(decay_every)
+    alpha0, k = check_positive(alpha0, "alpha0"), check_nonnegative(decay_rate, "decay_rate")
+    every = check_positive_int(decay_every, "decay_every")
     stairs = f", every {every} epochs" if every > 1 else ""
     return Schedule(f"inverse time {alpha0:g}/(1 + {k:g}·t{stairs})", lambda t: alpha0 / (1 + k * (t // every)))
 
 
 def exponential(alpha0: float, base: float = 0.95, decay_every: int = 1) -> Schedule:
     """alpha_t = alpha0 * base ** floor(t / decay_every), 0 < base <= 1 (the lecture's 0.95^epoch)."""
-    alpha0, every = check_positive(alpha0, "alpha0"), _check_every(decay_every)
+    alpha0, every = check_positive(alpha0, "alpha0"), check_positive_int(decay_every, "decay_every")
     base = check_positive(base, "base")
     if base > 1:
         raise ValueError(f"base must be in (0, 1] for a decay; got {base}")
@@ -64,7 +59,7 @@ def exponential(alpha0: float, base: float = 0.95, decay_every: int = 1) -> Sche
 
 def step(alpha0: float, factor: float, every: int) -> Schedule:
     """Staircase: alpha_t = alpha0 * factor ** floor(t / every), e.g. halve the rate every 100 epochs."""
-    alpha0, every = check_positive(alpha0, "alpha0"), _check_every(every)
+    alpha0, every = check_positive(alpha0, "alpha0"), check_positive_int(every, "every")
     factor = check_positive(factor, "factor")
     if factor > 1:
         raise ValueError(f"factor must be in (0, 1] for a decay; got {factor}")
@@ -82,13 +77,12 @@ def cosine(alpha0: float, total: int, warmup: int = 0, alpha_min: float = 0.0) -
     to alpha_min at epoch ``total`` (and alpha_min after it): the schedule most large models train with today.
     """
     alpha0, alpha_min = check_positive(alpha0, "alpha0"), check_nonnegative(alpha_min, "alpha_min")
-    if isinstance(total, bool) or int(total) != total or total < 1:
-        raise ValueError(f"total (the number of epochs) must be a positive integer; got {total!r}")
+    total = check_positive_int(total, "total (the number of epochs)")
     if isinstance(warmup, bool) or int(warmup) != warmup or not 0 <= warmup < total:
         raise ValueError(f"warmup must be an integer in [0, total); got {warmup!r} with total = {total}")
     if alpha_min > alpha0:
         raise ValueError(f"alpha_min ({alpha_min}) must not exceed alpha0 ({alpha0})")
-    total, warmup = int(total), int(warmup)
+    warmup = int(warmup)
 
     def rate(t):
         if t < warmup:

@@ -161,12 +161,12 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
     best_dev_cost = np.inf
     first_cost = None
     state: dict = {}
+    full = batch_size is None or batch_size >= m
+    n_batches = 1 if full else -(-m // batch_size)
     with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported as divergence, with its cause
         for epoch in range(1, num_epochs + 1):
             record = epoch % record_every == 0 or epoch == num_epochs or epoch == 1
-            full = batch_size is None or batch_size >= m
             batches = [(X, Y)] if full else minibatches(X, Y, batch_size, rng)
-            n_batches = 1 if full else -(-m // batch_size)
             total = 0.0
             rate = check_positive(schedule(epoch - 1), f"learning_rate at epoch {epoch} (from the schedule)")
             shown_rate = rate if callable(learning_rate) else learning_rate  # messages name the rate as given
@@ -185,7 +185,7 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
             if record:
                 result.epochs.append(epoch)
                 result.learning_rates.append(rate)
-                result.costs.append(total / m)
+                result.costs.append(epoch_cost)
                 if has_dev:
                     _, dev_cache = network._forward(X_dev, params, hidden, output, (1.0,) * len(keep), None,
                                                     *test_bn)
