@@ -27,6 +27,9 @@ Z = W A_prev, μ = 1/m Σ Z, σ² = 1/m Σ (Z − μ)², Z_norm = (Z − μ)/√
 """
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import numpy as np
 
 from .validation import (
@@ -562,14 +565,27 @@ def cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray, output: str) -> flo
 
 def _cross_entropy(ZL, Y, output):
     """cross_entropy_from_logits() without input checks."""
-    m = ZL.shape[1]
+    if output == "softmax" and _softmax_cost is not _reference_softmax_cost:  # a learner's, in substituted()
+        return float(_softmax_cost(ZL, Y)[0])
     if output == "sigmoid":
         loss = np.maximum(ZL, 0) - ZL * Y + np.log1p(np.exp(-np.abs(ZL)))
-    else:
-        shifted = ZL - ZL.max(axis=0, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-        loss = -Y * log_probs
-    return float(loss.sum() / m)
+        return float(loss.sum() / ZL.shape[1])
+    return _softmax_cross_entropy(ZL, Y)
+
+
+def _softmax_cross_entropy(ZL, Y) -> float:
+    shifted = ZL - ZL.max(axis=0, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    return float((-Y * log_probs).sum() / ZL.shape[1])
+
+
+def _reference_softmax_cost(ZL, Y):
+    """(J, dZL) of a softmax output with categorical cross-entropy: J = −1/m Σ_i Σ_k y_k log softmax(z)_k
+    and dZ[L] = A[L] − Y (no 1/m: the course's convention). ZL, Y: (C, m)."""
+    return _softmax_cross_entropy(ZL, Y), softmax(ZL) - Y.astype(ZL.dtype, copy=False)
+
+
+_softmax_cost = _reference_softmax_cost  # what the network calls; substituted() swaps in a learner's
 
 
 def l2_penalty(params: dict, lambd: float, m: int) -> float:
@@ -623,7 +639,10 @@ def _backward(cache, Y, lambd):
     L = len(layers)
     grads = {}
     AL = layers[-1]["A"]
-    dZ = AL - Y.astype(AL.dtype, copy=False)  # in the network's dtype: float32 labels stay float32
+    if cache["output"] == "softmax" and _softmax_cost is not _reference_softmax_cost:  # a learner's
+        dZ = _softmax_cost(layers[-1]["Z"], Y)[1]
+    else:
+        dZ = AL - Y.astype(AL.dtype, copy=False)  # in the network's dtype: float32 labels stay float32
     dA_prev = None  # W[l+1]^T dZ[l+1], set by each layer for the one below it
     for l in range(L, 0, -1):
         layer = layers[l - 1]
@@ -643,6 +662,38 @@ def _backward(cache, Y, lambd):
         if "bn" in layer:  # Z = W A_prev ignores b: its gradient is exactly 0 (1/m Σ dZ would be round-off)
             grads[f"db{l}"] = np.zeros_like(grads[f"db{l}"])
     return grads
+
+
+# ---------------------------------------------------------------- the learner's parts
+# Name in substituted() -> the module attribute the network calls (looked up at call time, so a swap
+# reaches forward, backward, compute_cost, predict and training.train). Each must keep the reference's
+# signature: softmax(Z) -> A; softmax_cost(ZL, Y) -> (J, dZL); batchnorm_forward(Z, gamma, beta, eps, mode,
+# running, momentum) -> (Z_tilde, cache); batchnorm_backward(dZ_tilde, cache) -> (dZ, dgamma, dbeta).
+SUBSTITUTABLE = {"softmax": "softmax", "softmax_cost": "_softmax_cost",
+                 "batchnorm_forward": "_batchnorm_forward", "batchnorm_backward": "_batchnorm_backward"}
+
+
+@contextlib.contextmanager
+def substituted(**parts):
+    """Run the network with a learner's versions of some of its parts, e.g.
+    ``with substituted(softmax=my_softmax): result = train(...)``; the references come back on exit.
+
+    parts: names from SUBSTITUTABLE mapped to callables with the reference's signature.
+    """
+    for name, fn in parts.items():
+        if name not in SUBSTITUTABLE:
+            raise ValueError(f"substituted() replaces {sorted(SUBSTITUTABLE)}; got {name!r}")
+        if not callable(fn):
+            raise TypeError(f"{name} must be a function; got {type(fn).__name__}")
+    module = sys.modules[__name__]
+    saved = {SUBSTITUTABLE[name]: getattr(module, SUBSTITUTABLE[name]) for name in parts}
+    try:
+        for name, fn in parts.items():
+            setattr(module, SUBSTITUTABLE[name], fn)
+        yield
+    finally:
+        for attr, fn in saved.items():
+            setattr(module, attr, fn)
 
 
 # ---------------------------------------------------------------- predictions

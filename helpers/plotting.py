@@ -816,3 +816,15 @@ def plot_critical_points(ax, index_fraction, losses, P: int) -> None:
     ax.set_xlabel(f"index / P (fraction of the P = {P} directions that go down)")
     ax.set_ylabel("loss J at the critical point")
     ax.legend(fontsize=8, loc="center right")  # saddles sit at the bottom and top right
+
+
+# ---------------------------------------------------------------- lab 09: hyperparameter search
+
+
+# ---------------------------------------------------------------- lab 10: batch normalization
+
+
+# ---------------------------------------------------------------- lab 11: softmax regression
+
+
+# ---------------------------------------------------------------- lab 12: a first framework (PyTorch)
