@@ -48,6 +48,47 @@ def make_circles(m: int, noise: float, rng: np.random.Generator, factor: float =
     return X + noise * rng.standard_normal((2, m)), Y
 
 
+def _check_classes(num_classes) -> int:
+    return check_positive_int(num_classes, "num_classes (the number of classes C)", minimum=2)
+
+
+def _balanced_labels(m: int, num_classes: int) -> np.ndarray:
+    """(m,) labels 0, 1, ..., C-1, 0, 1, ...: every class gets m // C or m // C + 1 examples."""
+    return np.arange(m) % num_classes
+
+
+def make_spirals(m: int, num_classes: int, noise: float, rng: np.random.Generator, turns: float = 0.5):
+    """C interleaved spiral arms (the CS231n toy set): X (2, m) inside about [-1, 1]^2, Y (C, m) one-hot.
+
+    Arm k starts near the origin and winds ``turns`` times around it (0.5: half a circle) as its radius grows
+    from 0.05 to 1, rotated by 2πk/C; noise is the std (in radians) of the jitter added to each point's angle. No straight line separates two neighbouring arms, so a softmax
+    regression (linear regions) fails where a network with a hidden layer succeeds.
+    """
+    m, noise, rng = _check_m(m), _check_noise(noise), check_rng(rng)
+    num_classes = _check_classes(num_classes)
+    labels = _balanced_labels(m, num_classes)
+    r = rng.uniform(0.05, 1.0, m)
+    turns = check_nonnegative(turns, "turns (how many times each arm winds around the origin)")
+    t = 2 * np.pi * (labels / num_classes + turns * r) + noise * rng.standard_normal(m)
+    return np.vstack([r * np.cos(t), r * np.sin(t)]), one_hot(labels, num_classes)
+
+
+def make_blobs(m: int, num_classes: int, spread: float, rng: np.random.Generator, radius: float = 2.0):
+    """C Gaussian clusters with std spread, their centres evenly spaced on a circle of the given radius.
+
+    Returns X (2, m), Y (C, m) one-hot. Nearly linearly separable while spread is small next to the gap
+    between centres (2·radius·sin(π/C)): the set where softmax regression's linear regions suffice.
+    """
+    m, rng = _check_m(m), check_rng(rng)
+    num_classes = _check_classes(num_classes)
+    spread = check_nonnegative(spread, "spread (the std of each cluster)")
+    radius = check_nonnegative(radius, "radius (of the circle the centres lie on)")
+    labels = _balanced_labels(m, num_classes)
+    angle = 2 * np.pi * labels / num_classes + np.pi / 2
+    centres = radius * np.vstack([np.cos(angle), np.sin(angle)])
+    return centres + spread * rng.standard_normal((2, m)), one_hot(labels, num_classes)
+
+
 def true_boundary_curve(x1) -> np.ndarray:
     """x2 on the Bayes boundary of ``make_noisy_boundary``: x2 = 1.2 sin(1.6 x1)."""
     return 1.2 * np.sin(1.6 * np.asarray(x1))

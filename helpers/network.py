@@ -24,6 +24,14 @@ Z = W A_prev, μ = 1/m Σ Z, σ² = 1/m Σ (Z − μ)², Z_norm = (Z − μ)/√
 * PyTorch's nn.BatchNorm1d(momentum=0.1) means running := 0.9 running + 0.1 batch, i.e. its momentum is
   our 1 − β_bn; and its running_var is updated with the unbiased m/(m − 1) σ², though it normalizes with
   the biased σ² in training, as we do. Its eps default is 1e-5, as ours.
+
+Layer norm (``batch_norm="layer"``, or "layer" among the per-layer values) is the same switch with the other
+axis: μ and σ² are taken over the n[l] units of each example (each column of Z), not over the batch, so a
+layer normalizes every example on its own, the same way in training and at test time, for any m (a batch of
+one too). γ, β are per unit, (n[l], 1), as in batch norm, and b{l} is unused likewise (μ of a column does not
+cancel a per-unit b exactly, but γ, β make it redundant; we keep one rule for both). No running statistics.
+``layernorm_forward`` / ``layernorm_backward`` are its pair; torch.nn.LayerNorm(n[l]) on the rows of Z^T
+computes the same (tests/test_layernorm.py).
 """
 from __future__ import annotations
 
@@ -52,6 +60,7 @@ INITIALIZERS = ("zeros", "random", "xavier", "he")
 BN_MODES = ("train", "test")
 BN_EPS = 1e-5       # ε in √(σ² + ε), PyTorch's default
 BN_MOMENTUM = 0.9   # β_bn of the running averages (PyTorch's momentum=0.1)
+LAYER = "layer"     # batch_norm="layer": layer normalization (statistics over the units of each example)
 
 
 # ---------------------------------------------------------------- parameters
@@ -61,8 +70,9 @@ def initialize_parameters(layer_dims, method: str = "he", rng: np.random.Generat
 
     method: "zeros" (all zero), "random" (N(0, 1) * scale; the course uses 0.01, lab 04 also 10),
     "xavier" (N(0, 1/n[l-1])) or "he" (N(0, 2/n[l-1])). Biases start at zero.
-    batch_norm: True (every hidden layer), False, or one bool per hidden layer: those layers also get
-    "gamma{l}" = 1 and "beta{l}" = 0, shape (n[l], 1). The weights drawn are the same either way.
+    batch_norm: True (every hidden layer), "layer" (layer norm in every hidden layer), False, or one value
+    (True / False / "layer") per hidden layer: normalized layers also get "gamma{l}" = 1 and "beta{l}" = 0,
+    shape (n[l], 1). The weights drawn are the same either way.
     """
     dims = _check_layer_dims(layer_dims)
     bn = check_batch_norm(batch_norm, len(dims) - 2)
@@ -89,23 +99,30 @@ def initialize_parameters(layer_dims, method: str = "he", rng: np.random.Generat
     return params
 
 
-def check_batch_norm(batch_norm, n_hidden: int) -> tuple[bool, ...]:
-    """One bool per hidden layer from batch_norm = True / False / a sequence of n_hidden bools; raise otherwise.
+def check_batch_norm(batch_norm, n_hidden: int) -> tuple:
+    """One value per hidden layer, False, True (batch norm) or "layer" (layer norm), from batch_norm = True /
+    False / "layer" / a sequence of n_hidden such values; raise otherwise.
 
-    Batch norm acts on hidden layers only (the output layer's Z[L] are the logits), so batch_norm=True on a
+    Normalization acts on hidden layers only (the output layer's Z[L] are the logits), so batch_norm=True on a
     network without hidden layers is an error.
     """
-    expected = (f"batch_norm must be True, False or a sequence of {n_hidden} True/False (one per hidden layer; "
-                "the output layer never has batch norm)")
-    if isinstance(batch_norm, (bool, np.bool_)):
+    expected = (f"batch_norm must be True, False, \"layer\" or a sequence of {n_hidden} of them (one per hidden "
+                "layer; the output layer never has batch norm)")
+    if isinstance(batch_norm, (bool, np.bool_)) or (isinstance(batch_norm, str) and batch_norm == LAYER):
         if batch_norm and n_hidden == 0:
-            raise ValueError(f"{expected}; got True for a network without hidden layers")
-        return (bool(batch_norm),) * n_hidden
+            raise ValueError(f"{expected}; got {batch_norm!r} for a network without hidden layers")
+        return (batch_norm if batch_norm == LAYER else bool(batch_norm),) * n_hidden
     if not isinstance(batch_norm, (list, tuple, np.ndarray)) or np.ndim(batch_norm) != 1:
         raise ValueError(f"{expected}; got {batch_norm!r}")
-    if len(batch_norm) != n_hidden or not all(isinstance(x, (bool, np.bool_)) for x in batch_norm):
+    if len(batch_norm) != n_hidden or not all(isinstance(x, (bool, np.bool_)) or (isinstance(x, str) and x == LAYER)
+                                              for x in batch_norm):
         raise ValueError(f"{expected}; got {batch_norm!r}")
-    return tuple(bool(x) for x in batch_norm)
+    return tuple(x if isinstance(x, str) else bool(x) for x in batch_norm)
+
+
+def _batch_layers(bn) -> tuple[bool, ...]:
+    """Which hidden layers use batch norm proper (True), not layer norm nor nothing."""
+    return tuple(x is True for x in bn)
 
 
 def initialize_running(params: dict, batch_norm=True) -> dict:
@@ -114,10 +131,10 @@ def initialize_running(params: dict, batch_norm=True) -> dict:
     Returns {"running_mean{l}": zeros (n[l], 1), "running_var{l}": ones (n[l], 1)} for every hidden layer
     l with batch norm (PyTorch starts there too), in the dtype of W{l}. They are not parameters: keep them
     in this dict, next to params, and pass it to forward(..., running=...) (train mode updates it in place;
-    test mode uses it).
+    test mode uses it). Layer-norm layers have none.
     """
     dims = layer_dims_of(params)
-    bn = check_batch_norm(batch_norm, len(dims) - 2)
+    bn = _batch_layers(check_batch_norm(batch_norm, len(dims) - 2))
     running = {}
     for l, on in enumerate(bn, start=1):
         if on:
@@ -332,17 +349,22 @@ def batchnorm_forward(Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: f
     """
     Z = as_matrix(Z, "Z")
     n, m = Z.shape
-    for name, P in (("gamma", gamma), ("beta", beta)):
-        if np.shape(P) != (n, 1):
-            raise ValueError(f"{name} must have shape ({n}, 1), one value per row (unit) of Z; got {np.shape(P)}")
-        _numeric(P, name)
+    _check_gamma_beta(gamma, beta, n)
     eps, momentum = _check_bn_numbers(eps, momentum)
     check_choice(mode, "mode", BN_MODES)
     if running is not None or mode == "test":
         _check_running_pair(running, n, mode)
     if mode == "train" and m < 2:
         raise ValueError(_BATCH_OF_ONE)
-    return _batchnorm_forward(Z, np.asarray(gamma), np.asarray(beta), eps, mode, running, momentum)
+    return _reference_batchnorm_forward(Z, np.asarray(gamma), np.asarray(beta), eps, mode, running, momentum)
+
+
+def _check_gamma_beta(gamma, beta, n: int) -> None:
+    """gamma and beta must be numeric (n, 1) arrays, one value per row (unit) of Z; raise otherwise."""
+    for name, P in (("gamma", gamma), ("beta", beta)):
+        if np.shape(P) != (n, 1):
+            raise ValueError(f"{name} must have shape ({n}, 1), one value per row (unit) of Z; got {np.shape(P)}")
+        _numeric(P, name)
 
 
 _BATCH_OF_ONE = ("batch norm in train mode needs a batch of at least 2 examples: with m = 1, μ = Z and σ² = 0, "
@@ -377,9 +399,10 @@ def _check_running_pair(running, n: int, mode: str) -> None:
 def _batchnorm_forward(Z, gamma, beta, eps, mode, running, momentum):
     """batchnorm_forward() without input checks."""
     if mode == "train":
-        mu = Z.mean(axis=1, keepdims=True)
+        m = Z.shape[1]  # sum / m: the same numbers as .mean(), without its Python-level overhead (a hot path)
+        mu = Z.sum(axis=1, keepdims=True) / m
         Z_centered = Z - mu
-        var = (Z_centered * Z_centered).mean(axis=1, keepdims=True)  # biased: 1/m, as the lecture
+        var = (Z_centered * Z_centered).sum(axis=1, keepdims=True) / m  # biased: 1/m, as the lecture
         if running is not None:  # the exponentially weighted averages, in place
             for R, batch in zip(running, (mu, var), strict=True):
                 R *= momentum
@@ -393,6 +416,11 @@ def _batchnorm_forward(Z, gamma, beta, eps, mode, running, momentum):
     return gamma * Z_norm + beta, cache
 
 
+# What the public batchnorm_forward always runs; substituted() swaps only _batchnorm_forward, the name the network
+# calls, so a learner's function may call network.batchnorm_forward inside a swap without recursing.
+_reference_batchnorm_forward = _batchnorm_forward
+
+
 def batchnorm_backward(dZ_tilde: np.ndarray, cache: dict):
     """Return dZ (n, m), dgamma (n, 1), dbeta (n, 1) from dZ_tilde (n, m) and batchnorm_forward's cache.
 
@@ -402,25 +430,85 @@ def batchnorm_backward(dZ_tilde: np.ndarray, cache: dict):
         dZ = γ/√(σ² + ε) (dZ̃ − dβ − Z_norm dγ)
     test mode (μ, σ² the running averages, constants): dZ = γ/√(σ² + ε) dZ̃.
     """
-    if not (isinstance(cache, dict) and {"Z_norm", "gamma", "inv_std", "mode"} <= set(cache)):
-        raise TypeError("cache must be the dict batchnorm_forward returned (Z_tilde, cache = batchnorm_forward(...)); "
+    dZ_tilde = _check_backward_inputs(dZ_tilde, cache, "batchnorm_forward",
+                                      isinstance(cache, dict) and "mode" in cache)
+    return _reference_batchnorm_backward(dZ_tilde, cache)
+
+
+def _check_backward_inputs(dZ_tilde, cache, producer: str, cache_ok: bool) -> np.ndarray:
+    """dZ_tilde as a matrix of the cached Z_norm's shape; TypeError unless cache is producer's cache (cache_ok and
+    the keys every normalization backward reads), ValueError on a shape mismatch."""
+    if not (cache_ok and {"Z_norm", "gamma", "inv_std"} <= set(cache)):
+        raise TypeError(f"cache must be the dict {producer} returned (Z_tilde, cache = {producer}(...)); "
                         f"got {type(cache).__name__}")
     dZ_tilde = as_matrix(dZ_tilde, "dZ_tilde")
     if dZ_tilde.shape != cache["Z_norm"].shape:
         raise ValueError(f"dZ_tilde must have Z's shape {cache['Z_norm'].shape}; got {dZ_tilde.shape}")
-    return _batchnorm_backward(dZ_tilde, cache)
+    return dZ_tilde
+
+
+def _gamma_beta_gradients(dZ_tilde, Z_norm):
+    """dγ = 1/m Σ dZ̃ Z_norm and dβ = 1/m Σ dZ̃, sums over the m examples (columns): (n, 1) each."""
+    m = Z_norm.shape[1]
+    return (dZ_tilde * Z_norm).sum(axis=1, keepdims=True) / m, dZ_tilde.sum(axis=1, keepdims=True) / m
 
 
 def _batchnorm_backward(dZ_tilde, cache):
     """batchnorm_backward() without input checks."""
     Z_norm = cache["Z_norm"]
-    m = Z_norm.shape[1]
-    dbeta = dZ_tilde.sum(axis=1, keepdims=True) / m
-    dgamma = (dZ_tilde * Z_norm).sum(axis=1, keepdims=True) / m
+    dgamma, dbeta = _gamma_beta_gradients(dZ_tilde, Z_norm)
     scale = cache["gamma"] * cache["inv_std"]
     if cache["mode"] == "test":
         return scale * dZ_tilde, dgamma, dbeta
     return scale * (dZ_tilde - dbeta - Z_norm * dgamma), dgamma, dbeta
+
+
+_reference_batchnorm_backward = _batchnorm_backward  # what the public batchnorm_backward always runs
+
+
+def layernorm_forward(Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = BN_EPS):
+    """Layer normalization of Z (n, m): each column (example) normalized over its n units; returns (Z_tilde, cache).
+
+    μ = 1/n Σ_units Z, σ² = 1/n Σ_units (Z − μ)², both (1, m); Z_norm = (Z − μ)/√(σ² + ε); Z̃ = γ Z_norm + β
+    with gamma, beta (n, 1), one per unit. No batch statistics: the same in training and at test time, any m.
+    """
+    Z = as_matrix(Z, "Z")
+    n = Z.shape[0]
+    _check_gamma_beta(gamma, beta, n)
+    eps = check_positive(eps, "eps (the ε in √(σ² + ε))")
+    return _layernorm_forward(Z, np.asarray(gamma), np.asarray(beta), eps)
+
+
+def _layernorm_forward(Z, gamma, beta, eps):
+    """layernorm_forward() without input checks."""
+    Z_centered = Z - Z.mean(axis=0, keepdims=True)
+    var = (Z_centered * Z_centered).mean(axis=0, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    Z_norm = Z_centered * inv_std
+    cache = {"Z_norm": Z_norm, "gamma": gamma, "inv_std": inv_std, "mode": LAYER}
+    return gamma * Z_norm + beta, cache
+
+
+def layernorm_backward(dZ_tilde: np.ndarray, cache: dict):
+    """Return dZ (n, m), dgamma (n, 1), dbeta (n, 1) from dZ_tilde (n, m) and layernorm_forward's cache.
+
+    Course convention as in batchnorm_backward (dZ̃ = m ∂J/∂Z̃; dγ, dβ means over the m examples). With
+    G = γ dZ̃ (the gradient reaching Z_norm), the compact formula is batch norm's with the axes swapped:
+        dZ = 1/√(σ² + ε) (G − mean_units(G) − Z_norm mean_units(G Z_norm)), means over each column's n units.
+    """
+    dZ_tilde = _check_backward_inputs(dZ_tilde, cache, "layernorm_forward",
+                                      isinstance(cache, dict) and cache.get("mode") == LAYER)
+    return _layernorm_backward(dZ_tilde, cache)
+
+
+def _layernorm_backward(dZ_tilde, cache):
+    """layernorm_backward() without input checks."""
+    Z_norm = cache["Z_norm"]
+    dgamma, dbeta = _gamma_beta_gradients(dZ_tilde, Z_norm)
+    G = cache["gamma"] * dZ_tilde
+    dZ = cache["inv_std"] * (G - G.mean(axis=0, keepdims=True)
+                             - Z_norm * (G * Z_norm).mean(axis=0, keepdims=True))
+    return dZ, dgamma, dbeta
 
 
 # ---------------------------------------------------------------- the network
@@ -432,7 +520,8 @@ def forward(X, params: dict, hidden: str = "relu", output: str = "sigmoid", keep
     X: (n_x, m). keep_prob: 1 (no dropout, always at test time), a number in (0, 1] for every hidden
     layer, or one per hidden layer; dropout needs rng. Returns (AL, cache): AL is (n[L], m), cache
     holds what ``backward`` and ``compute_cost`` need.
-    batch_norm: True / False / one bool per hidden layer; those layers need params "gamma{l}", "beta{l}"
+    batch_norm: True / False / "layer" / one such value per hidden layer; normalized layers need params
+    "gamma{l}", "beta{l}"
     (see initialize_parameters) and ignore b{l}. mode "train" normalizes with the batch's μ, σ² (m >= 2) and,
     if running (the dict from initialize_running) is given, updates it in place with β_bn = bn_momentum;
     mode "test" normalizes with running (required). bn_eps is the ε in √(σ² + ε). Without batch norm,
@@ -477,9 +566,10 @@ def check_bn_setup(params: dict, batch_norm, mode: str, running, momentum, eps, 
         return ()
     check_choice(mode, "mode", BN_MODES)
     _check_bn_numbers(eps, momentum)
-    if running is not None or mode == "test":
-        _check_running(running, bn, dims, mode)
-    if mode == "train" and m is not None and m < 2:
+    batch = _batch_layers(bn)
+    if any(batch) and (running is not None or mode == "test"):
+        _check_running(running, batch, dims, mode)
+    if any(batch) and mode == "train" and m is not None and m < 2:
         raise ValueError(_BATCH_OF_ONE)
     return bn
 
@@ -517,7 +607,9 @@ def _forward(X, params, hidden, output, keep, rng, bn=(), mode="train", running=
     for l in range(1, L + 1):
         kind = hidden if l < L else output
         norm = None
-        if bn and l < L and bn[l - 1]:
+        if bn and l < L and bn[l - 1] == LAYER:
+            norm = (LAYER, params[f"gamma{l}"], params[f"beta{l}"], bn_eps)
+        elif bn and l < L and bn[l - 1]:
             pair = None if running is None else (running[f"running_mean{l}"], running[f"running_var{l}"])
             norm = (params[f"gamma{l}"], params[f"beta{l}"], bn_eps, mode, pair, bn_momentum)
         layer = _layer_forward(A, params[f"W{l}"], params[f"b{l}"], kind,
@@ -531,16 +623,21 @@ def _forward(X, params, hidden, output, keep, rng, bn=(), mode="train", running=
 def _layer_forward(A_prev, W, b, kind, keep_prob, rng, norm=None):
     """One layer: Z = W A_prev + b, G = g(Z), dropout; with norm = (gamma, beta, eps, mode, running, momentum),
     Z = W A_prev (b is redundant) and G = g(Z̃), Z̃ = batchnorm(Z); the layer dict keeps Z, Z_tilde and the
-    batch-norm cache."""
+    batch-norm cache. norm = ("layer", gamma, beta, eps): the same with Z̃ = layernorm(Z)."""
     if norm is None:
         Z = linear_forward(A_prev, W, b)
         G = _activation_forward(Z, kind)
         layer = {"A_prev": A_prev, "Z": Z, "G": G, "A": G}  # G = g(Z); A is G after dropout, if any
     else:
         Z = W @ A_prev
-        Z_tilde, bn_cache = _batchnorm_forward(Z, *norm)
+        layer_norm = isinstance(norm[0], str) and norm[0] == LAYER
+        if layer_norm:
+            Z_tilde, bn_cache = _layernorm_forward(Z, *norm[1:])
+        else:
+            Z_tilde, bn_cache = _batchnorm_forward(Z, *norm)
         G = _activation_forward(Z_tilde, kind)
-        layer = {"A_prev": A_prev, "Z": Z, "Z_tilde": Z_tilde, "bn": bn_cache, "G": G, "A": G}
+        layer = {"A_prev": A_prev, "Z": Z, "Z_tilde": Z_tilde, "bn": bn_cache, "G": G, "A": G,
+                 "layer_norm": layer_norm}
     if keep_prob < 1:
         layer["A"], layer["D"] = _dropout_forward(G, keep_prob, rng)
         layer["keep_prob"] = keep_prob
@@ -652,7 +749,8 @@ def _backward(cache, Y, lambd):
                 dA = _dropout_backward(dA, layer["D"], layer["keep_prob"])
             if "bn" in layer:
                 dZ_tilde = _activation_backward(dA, layer["Z_tilde"], layer["G"], cache["hidden"])
-                dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = _batchnorm_backward(dZ_tilde, layer["bn"])
+                pair = _layernorm_backward if layer["layer_norm"] else _batchnorm_backward
+                dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = pair(dZ_tilde, layer["bn"])
             else:
                 dZ = _activation_backward(dA, layer["Z"], layer["G"], cache["hidden"])
         if l > 1:
@@ -678,13 +776,16 @@ def substituted(**parts):
     """Run the network with a learner's versions of some of its parts, e.g.
     ``with substituted(softmax=my_softmax): result = train(...)``; the references come back on exit.
 
-    parts: names from SUBSTITUTABLE mapped to callables with the reference's signature.
+    parts: names from SUBSTITUTABLE mapped to callables with the reference's signature. The public reference
+    itself (what checks.use_if_passed returns until the learner's passes) means the reference: the network keeps
+    calling its unchecked version (the public one calls it, so swapping it in would recurse forever).
     """
     for name, fn in parts.items():
         if name not in SUBSTITUTABLE:
             raise ValueError(f"substituted() replaces {sorted(SUBSTITUTABLE)}; got {name!r}")
         if not callable(fn):
             raise TypeError(f"{name} must be a function; got {type(fn).__name__}")
+    parts = {name: _REFERENCES.get(name, {}).get(fn, fn) for name, fn in parts.items()}
     module = sys.modules[__name__]
     saved = {SUBSTITUTABLE[name]: getattr(module, SUBSTITUTABLE[name]) for name in parts}
     try:
@@ -694,6 +795,11 @@ def substituted(**parts):
     finally:
         for attr, fn in saved.items():
             setattr(module, attr, fn)
+
+
+# The public (checked) references -> the unchecked functions the network calls, captured before any swap.
+_REFERENCES = {"batchnorm_forward": {batchnorm_forward: _batchnorm_forward},
+               "batchnorm_backward": {batchnorm_backward: _batchnorm_backward}}
 
 
 # ---------------------------------------------------------------- predictions

@@ -79,13 +79,8 @@ def scatter_classes(ax, X, Y, size: float = 14, alpha: float = 0.9) -> None:
                    label=f"y = {label}")
 
 
-def plot_decision_boundary(ax, grid: Grid, X=None, Y=None, title: str | None = None) -> None:
-    """Shade P(y=1|x) from a precomputed grid, draw the 0.5 contour, and scatter (X, Y) on top."""
-    ax.imshow(grid.probs, origin="lower", extent=grid.extent, cmap=BOUNDARY_CMAP, vmin=0, vmax=1,
-              aspect="auto", interpolation="bilinear")
-    ax.contour(grid.x1s, grid.x2s, grid.probs, levels=[0.5], colors="k", linewidths=1.2)
-    if X is not None:
-        scatter_classes(ax, X, Y)
+def _finish_plane(ax, grid: Grid, title: str | None) -> None:
+    """Axes of a picture over the (x1, x2) plane: the grid's extent, x1/x2 labels, no grid lines, a title."""
     ax.set_xlim(grid.extent[:2])
     ax.set_ylim(grid.extent[2:])
     ax.set_xlabel("$x_1$")
@@ -93,6 +88,16 @@ def plot_decision_boundary(ax, grid: Grid, X=None, Y=None, title: str | None = N
     ax.grid(False)
     if title:
         ax.set_title(title)
+
+
+def plot_decision_boundary(ax, grid: Grid, X=None, Y=None, title: str | None = None) -> None:
+    """Shade P(y=1|x) from a precomputed grid, draw the 0.5 contour, and scatter (X, Y) on top."""
+    ax.imshow(grid.probs, origin="lower", extent=grid.extent, cmap=BOUNDARY_CMAP, vmin=0, vmax=1,
+              aspect="auto", interpolation="bilinear")
+    ax.contour(grid.x1s, grid.x2s, grid.probs, levels=[0.5], colors="k", linewidths=1.2)
+    if X is not None:
+        scatter_classes(ax, X, Y)
+    _finish_plane(ax, grid, title)
 
 
 def plot_learning_curves(ax, sizes, train_errors, dev_errors, reference: float | None = None,
@@ -819,12 +824,585 @@ def plot_critical_points(ax, index_fraction, losses, P: int) -> None:
 
 
 # ---------------------------------------------------------------- lab 09: hyperparameter search
+SEARCH_COLORS = {"grid": "#555555", "random": "#1f77b4", "random (linear scale)": "#9467bd",
+                 "Bayesian optimization": "#d62728", "Optuna TPE + pruning": "#2ca02c"}
+PERCENT_TICKS = ([0.03, 0.05, 0.1, 0.2, 0.5], ["3 %", "5 %", "10 %", "20 %", "50 %"])
+# Slider views below keep text to a minimum (titles placed at a fixed height, few tick labels, one legend):
+# in these small figures each piece of text costs more to lay out and render than all the data drawn.
+_RUG = (-0.17, -0.05)  # the strip under the toy's square where a tick marks every x tried
+
+
+def plot_toy_search(fig, loss_x, loss_along_x, points: dict, best: dict) -> None:
+    """Lab 09's grid-vs-random view: one panel per method, its trials (points[name] (n, 2) in [0, 1]^2) over the toy
+    loss, shaded by its value along x (loss_along_x at the cell edges loss_x; y barely changes it), a tick under
+    the square at every x it tried, and a star at its best trial (best[name] = (x, y, loss))."""
+    axes = fig.subplots(1, len(points), sharey=True)
+    for ax, (name, P) in zip(axes, points.items(), strict=True):
+        color = SEARCH_COLORS.get(name, DEV_COLOR)
+        ax.pcolormesh(loss_x, [0, 1], loss_along_x[None, :], cmap="Greys_r", vmin=0, vmax=1.1)
+        ax.plot(P[:, 0], P[:, 1], "o", ms=5, color=color, mec="white", mew=0.6)
+        ax.vlines(P[:, 0], *_RUG, color=color, lw=1)
+        bx, by, _ = best[name]
+        ax.plot([bx], [by], "*", ms=15, color="#ff7f0e", mec="black", mew=0.6)
+        ax.set_title(name, fontsize=10, y=1.0)
+        ax.set(xlim=(0, 1), ylim=(_RUG[0] - 0.02, 1), xticks=[0, 0.5, 1], yticks=[0, 1])
+        ax.grid(False)
+    axes[0].set_ylabel("y (barely matters)")
+    fig.supxlabel("x (the input that matters)", fontsize=10)
+
+
+def plot_scale_view(fig, alpha_counts, window_counts, scale: str) -> None:
+    """Lab 09's sampling-scale view from precomputed histograms: left, how many α samples fall in each half-decade
+    of [1e-4, 1] (alpha_counts, 8 bins); right, β's averaging window 1/(1 − β) per quarter-decade of [10, 1000]
+    (window_counts, 8 bins). The y limits are fixed so that switching the scale keeps the axes."""
+    ax_a, ax_b = fig.subplots(1, 2)
+    color = "#1f77b4" if scale == "log" else "#9467bd"
+    ax_a.stairs(alpha_counts, np.linspace(-4, 0, len(alpha_counts) + 1), fill=True, color=color, alpha=0.85)
+    ax_a.set(xticks=np.arange(-4, 1), xticklabels=["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "1"], ylim=(0, 160),
+             yticks=[0, 50, 100, 150], xlabel="learning rate α", ylabel="samples")
+    ax_a.set_title(f"α, {scale} scale", fontsize=10, y=1.0)
+    ax_b.stairs(window_counts, np.linspace(1, 3, len(window_counts) + 1), fill=True, color=color, alpha=0.85)
+    ax_b.set(xticks=[1, 2, 3], xticklabels=["10\n(β = 0.9)", "100\n(β = 0.99)", "1000\n(β = 0.999)"], ylim=(0, 90),
+             yticks=[0, 40, 80], xlabel="averaging window 1/(1 − β)")
+    ax_b.set_title(f"β, {scale} scale" + (" (through 1 − β)" if scale == "log" else ""), fontsize=10, y=1.0)
+    for ax in (ax_a, ax_b):
+        ax.grid(False)
+        ax.grid(True, axis="y")
+
+
+def plot_best_so_far(ax, curves: dict, n: int | None = None, ylim=None) -> None:
+    """Best dev error so far against the number of trials: curves[name] (seeds, N); the mean as a line, the
+    seeds' min-max as a band; a vertical line at n trials; the legend outside the axes, on the right."""
+    for name, C in curves.items():
+        C = np.asarray(C, dtype=float)
+        t = np.arange(1, C.shape[1] + 1)
+        color = SEARCH_COLORS.get(name)
+        ax.plot(t, C.mean(0), color=color, lw=1.8, label=name)
+        if C.shape[0] > 1:
+            ax.fill_between(t, C.min(0), C.max(0), color=color, alpha=0.12, lw=0)
+    if n is not None:
+        ax.axvline(n, color=REFERENCE_COLOR, lw=1, ls=":")
+    ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_yticks(*PERCENT_TICKS)
+    ax.minorticks_off()
+    ax.set_xticks([1, 5, 10, 15, 20, 25][: 1 + sum(k <= len(t) for k in (5, 10, 15, 20, 25))])
+    ax.set_xlabel("number of trials")
+    ax.set_ylabel("best dev error so far")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1),
+              title=f"mean of {len(C)} seeds,\nband min to max", title_fontsize=8)
+
+
+def plot_bo_step(fig, xs, true_curve, X_obs, y_obs, mean, std, ei, x_next, xlabel: str) -> None:
+    """Lab 09's Bayesian-optimization view: top, the observations, the GP's posterior mean and its ±2σ band (and
+    the objective itself, dashed); bottom, expected improvement on a fixed log scale (so its shrinking shows from
+    one iteration to the next); the next point chosen (max EI) as a vertical line in both. One legend, above."""
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 1])
+    objective, = top.plot(xs, true_curve, "--", color=REFERENCE_COLOR, lw=1)
+    band = top.fill_between(xs, mean - 2 * std, mean + 2 * std, color="#d62728", alpha=0.15, lw=0)
+    line, = top.plot(xs, mean, color="#d62728", lw=1.6)
+    trials, = top.plot(X_obs, y_obs, "o", color="black", ms=5)
+    nxt = top.axvline(x_next, color="#2ca02c", lw=1.2)
+    top.set(ylim=(-0.05, 1.0), yticks=[0, 0.5, 1], ylabel="dev error")
+    fig.legend([objective, trials, (band, line), nxt],
+               ["objective (unseen)", "trials so far", "posterior mean μ ± 2σ", "next trial (max EI)"],
+               loc="outside upper center", ncols=4, fontsize=8)
+    bottom.plot(xs, np.maximum(ei, 1e-5), color="#2ca02c", lw=1.4)
+    bottom.axvline(x_next, color="#2ca02c", lw=1.2)
+    bottom.set_yscale("log")
+    bottom.set(ylim=(1e-4, 0.1), xticks=np.arange(np.ceil(xs[0]), np.floor(xs[-1]) + 1), ylabel="EI", xlabel=xlabel)
+    bottom.set_yticks([1e-4, 1e-3, 1e-2, 1e-1], ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"])
+    bottom.minorticks_off()
+
+
+def plot_coarse_to_fine(ax, coarse, fine, box, x: str = "learning_rate", y: str = "hidden_units") -> None:
+    """Coarse trials (circles) and fine trials inside the zoom box (squares) in the (x, y) plane on log axes,
+    coloured by dev error (colour bar in %). coarse / fine: lists of (config, error); box: ((x_low, x_high),
+    (y_low, y_high)). The legend sits above the axes (it covers no trial)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    errors = [e for _, e in coarse + fine]
+    norm = mpl.colors.LogNorm(vmin=max(min(errors), 1e-3), vmax=max(errors))
+    for trials, marker in ((coarse, "o"), (fine, "s")):
+        sc = ax.scatter([c[x] for c, _ in trials], [c[y] for c, _ in trials], c=[e for _, e in trials], s=36,
+                        marker=marker, cmap="viridis_r", norm=norm, edgecolors="black", linewidths=0.4)
+    (x0, x1), (y0, y1) = box
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="#d62728", lw=1.4))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(x.replace("_", " "))
+    ax.set_ylabel(y.replace("_", " "))
+    bar = ax.figure.colorbar(sc, ax=ax, label="dev error")
+    ticks = [t for t in PERCENT_TICKS[0] + [0.9] if norm.vmin <= t <= norm.vmax]
+    bar.set_ticks(ticks, labels=[f"{100 * t:g} %" for t in ticks])
+    bar.ax.minorticks_off()
+    handles = [Line2D([], [], ls="", marker="o", mfc="white", mec="black", label="coarse (24 random trials)"),
+               Line2D([], [], ls="", marker="s", mfc="white", mec="black", label="fine (inside the box)"),
+               Rectangle((0, 0), 1, 1, fill=False, ec="#d62728", label="zoomed box")]
+    ax.legend(handles=handles, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3)
+
+
+def plot_study_by_worker(ax, numbers, values, workers, pruned) -> None:
+    """An Optuna study's trials in the order the storage numbered them: dev error against trial number,
+    coloured by the worker process that ran it; pruned trials (their last reported error) as crosses."""
+    numbers, values, workers, pruned = map(np.asarray, (numbers, values, workers, pruned))
+    for w, color in zip(sorted(set(workers.tolist())), ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"), strict=False):
+        mine = workers == w
+        ax.plot(numbers[mine & ~pruned], values[mine & ~pruned], "o", color=color, label=f"worker {w}")
+        ax.plot(numbers[mine & pruned], values[mine & pruned], "x", color=color, ms=7,
+                label=f"worker {w}, pruned")
+    ax.set_yscale("log")
+    ax.set_yticks(PERCENT_TICKS[0] + [0.9], PERCENT_TICKS[1] + ["90 %"])
+    ax.set_ylim(min(0.03, values.min() * 0.9), 1.2)
+    ax.minorticks_off()
+    ax.set_xticks(numbers)
+    ax.set_xlabel("trial number in the shared study")
+    ax.set_ylabel("dev error (pruned: last reported)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+
+
+def plot_panda_caviar(fig, panda_errors, panda_rates, caviar: list, best_caviar: int) -> None:
+    """Left: one babysat run's dev error per epoch, its learning rate on a second axis. Right: many runs at once
+    (caviar: list of per-epoch dev-error lists), the best one highlighted."""
+    ax_p, ax_c = fig.subplots(1, 2, sharey=True, width_ratios=[1.6, 1])
+    epochs = np.arange(1, len(panda_errors) + 1)
+    ax_p.plot(epochs, panda_errors, color=TRAIN_COLOR, lw=1.6)
+    ax_p.set_yscale("log")
+    ax_p.set_xlabel("epoch")
+    ax_p.set_ylabel("dev error", color=TRAIN_COLOR)
+    ax_p.set_title("panda: one model, babysat", fontsize=10)
+    ax_p.set_xticks(np.arange(0, len(panda_errors) + 1, 3))
+    ax_r = ax_p.twinx()
+    ax_r.step(epochs, panda_rates, where="mid", color="#2ca02c", lw=1.2)
+    ax_r.set_yscale("log")
+    rates = sorted(set(np.round(panda_rates, 12)))
+    ax_r.set_yticks(rates, [f"{r:.2g}" for r in rates])
+    ax_r.minorticks_off()
+    ax_r.set_ylabel("learning rate α (steps)", color="#2ca02c")
+    ax_r.grid(False)
+    for k, errors in enumerate(caviar):
+        if k != best_caviar:
+            ax_c.plot(np.arange(1, len(errors) + 1), errors, color="#999999", lw=0.8, alpha=0.7)
+    best = caviar[best_caviar]
+    ax_c.plot(np.arange(1, len(best) + 1), best, color=DEV_COLOR, lw=2)
+    ax_c.set_xlabel("epoch")
+    ax_c.set_title(f"caviar: {len(caviar)} models, the best in red", fontsize=10)
+    ax_p.set_yticks(*PERCENT_TICKS)
+    ax_p.minorticks_off()
 
 
 # ---------------------------------------------------------------- lab 10: batch normalization
+NORM_COLORS = {"no normalization": "#7f7f7f", "batch norm": "#1f77b4", "layer norm": "#2ca02c"}
+
+
+def _norm_color(label: str):
+    """The colour of a label that starts with one of NORM_COLORS' names ("batch norm, k = 4" is batch norm's)."""
+    return next((c for name, c in NORM_COLORS.items() if label.startswith(name)), None)
+
+
+def _lean_axis(axis, ticks, lo: float, hi: float, fmt: str = "{:g}") -> None:
+    """Major ticks only at the given values inside [lo, hi], labelled with fmt, and no minor ticks. A log axis
+    otherwise makes, measures and draws dozens of tick artists on every redraw: most of a slider frame's time."""
+    from matplotlib import ticker
+    shown = [t for t in ticks if lo * (1 - 1e-9) <= t <= hi * (1 + 1e-9)]
+    axis.set_major_locator(ticker.FixedLocator(shown))
+    axis.set_major_formatter(ticker.FixedFormatter([fmt.format(t) for t in shown]))
+    axis.set_minor_locator(ticker.NullLocator())
+
+
+def _log_ticks(lo: float, hi: float) -> list:
+    """1, 2, 5 times the powers of ten that cover [lo, hi] (lo > 0); 1 and 3 times them when [lo, hi] spans more
+    than a decade and a half (fewer labels to draw)."""
+    steps = (1, 3) if hi / lo > 30 else (1, 2, 5)
+    return [m * 10.0 ** e for e in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+            for m in steps]
+
+
+def _error_axis(ax) -> None:
+    """A dev-error y axis from 0 to 1, labelled 0 %, 50 %, 100 % (three labels to draw on every redraw)."""
+    ax.set_ylim(0, 1)
+    _lean_axis(ax.yaxis, [0, 0.5, 1], 0, 1, fmt="{:.0%}")
+
+
+def plot_seed_curves(ax, runs: dict, ylabel: str = "training cost J (epoch mean)", title: str | None = None,
+                     log: bool = True, legend: bool = True) -> None:
+    """runs {label: [(epochs, values) or None per seed]}: a thin line per seed (one collection per label), the mean
+    over the seeds that finished bold; seeds that diverged (None) are counted in the legend."""
+    from matplotlib.collections import LineCollection
+    finite = []
+    for label, seeds in runs.items():
+        color = _norm_color(label)
+        done = [s for s in seeds if s is not None]
+        ax.add_collection(LineCollection([np.column_stack([e, v]) for e, v in done], colors=color, lw=0.8,
+                                         alpha=0.35))
+        lost = len(seeds) - len(done)
+        note = f" ({lost}/{len(seeds)} diverged)" if lost else ""
+        if done:
+            ax.plot(done[0][0], np.mean([v for _, v in done], axis=0), color=color, lw=2, label=label + note)
+            finite += [np.asarray(v, dtype=float) for _, v in done]
+        else:
+            ax.plot([], [], color=color, lw=2, label=label + note)
+    values = np.concatenate(finite) if finite else np.array([1.0])
+    values = values[np.isfinite(values) & (values > 0)] if log else values[np.isfinite(values)]
+    lo, hi = (values.min(), values.max()) if values.size else (0.1, 1.0)
+    epochs = [e for seeds in runs.values() for s in seeds if s is not None for e in s[0]] or [1]
+    first, last = min(epochs), max(epochs)
+    ax.set_xlim(first, last)
+    _lean_axis(ax.xaxis, sorted({first, *range(5, last + 1, 5)}), first, last)
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(lo / 1.3, hi * 1.3)
+        _lean_axis(ax.yaxis, _log_ticks(lo / 1.3, hi * 1.3), lo / 1.3, hi * 1.3)
+    else:
+        pad = 0.05 * (hi - lo or 1)
+        ax.set_ylim(lo - pad, hi + pad)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(fontsize=8, loc="upper right")
+    if title:
+        ax.set_title(title)
+
+
+def plot_metric_vs(ax, xs, values: dict, xlabel: str, ylabel: str, marker=None, log_x: bool = True,
+                   log_y: bool = False, reference: float | None = None, title: str | None = None,
+                   xticks=None, legend: bool = True, reference_at: float = 0.01) -> None:
+    """values {label: (len(xs), 2) array of (mean, spread) over seeds, NaN where every seed diverged}: a line
+    with a ± spread band per label; marker (an x) drawn as a vertical line; reference (chance) dashed.
+    xticks: ticks only at these x values (cheap to redraw; for sliders), else matplotlib's. legend=False (the
+    colours are explained next to it): no legend, the reference line labelled "chance" in place, at reference_at
+    (0 = left edge, 1 = right edge)."""
+    for label, v in values.items():
+        mean, std = np.asarray(v, dtype=float).T
+        color = _norm_color(label)
+        ax.plot(xs, mean, "o-", ms=3.5, color=color, label=label)
+        ax.fill_between(xs, mean - std, mean + std, color=color, alpha=0.15, lw=0)
+        gone = np.isnan(mean)
+        if gone.any():
+            top = np.nanmax([np.nanmax(np.asarray(w, dtype=float)[:, 0]) for w in values.values()])
+            ax.plot(np.asarray(xs)[gone], np.full(gone.sum(), top), "x", color=color, ms=7, mew=2)
+    if reference is not None:
+        ax.axhline(reference, color=REFERENCE_COLOR, ls="--", lw=1, label="chance")
+        if not legend:
+            ax.text(reference_at, reference, " chance ", transform=ax.get_yaxis_transform(), va="bottom",
+                    ha="left" if reference_at < 0.5 else "right", fontsize=8, color=REFERENCE_COLOR)
+    if marker is not None:
+        ax.axvline(marker, color="k", lw=1, alpha=0.5)
+    if log_x:
+        ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    if xticks is not None:
+        ax.set_xlim(min(xticks) / 1.25 if log_x else min(xticks), max(xticks) * 1.25 if log_x else max(xticks))
+        _lean_axis(ax.xaxis, list(xticks), min(xticks), max(xticks))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(fontsize=8, loc="best")
+    if title:
+        ax.set_title(title)
+
+
+def plot_layer_ridges(ax, centers, hists, title: str, xlabel: str, ylabels: bool = True) -> None:
+    """One histogram per layer (hists (L, bins), each scaled to its own peak), stacked upwards from layer 1,
+    so a layer whose distribution widens, narrows or drifts stands out (one filled and one line collection)."""
+    from matplotlib.collections import LineCollection, PolyCollection
+    centers = np.asarray(centers, dtype=float)
+    tops, colors = [], [plt_color(l) for l in range(1, len(hists) + 1)]
+    for l, h in enumerate(hists, start=1):
+        peak = h.max() if h.max() > 0 else 1.0
+        tops.append(np.column_stack([centers, l + 0.85 * h / peak]))
+    fills = [np.vstack([top, [[centers[-1], l], [centers[0], l]]]) for l, top in enumerate(tops, start=1)]
+    ax.add_collection(PolyCollection(fills, facecolors=colors, alpha=0.55, lw=0))
+    ax.add_collection(LineCollection(tops, colors=colors, lw=0.8))
+    ax.set_xlim(centers[0], centers[-1])
+    ax.set_ylim(0.8, len(hists) + 1)
+    _lean_axis(ax.xaxis, range(int(np.ceil(centers[0])), int(centers[-1]) + 1, 2), centers[0], centers[-1])
+    ax.set_yticks(range(1, len(hists) + 1), labels=None if ylabels else [])
+    if ylabels:
+        ax.set_ylabel("layer l")
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(False)
+
+
+def plt_color(l: int):
+    """The colour of layer l (1, 2, ...) in lab 10's per-layer figures."""
+    return mpl.colormaps["viridis"](0.85 * (l - 1) / 7)
+
+
+def plot_layer_stds(ax, iterations, stds, marker, title: str, dashed=None, lo: float | None = None,
+                    hi: float | None = None, ylabels: bool = True) -> None:
+    """The std of each layer's values against the iteration (stds (T, L), log axis from lo to hi); dashed (T, L)
+    optional, drawn thin and dashed in the same colours; a vertical line at marker (None: none). One collection
+    per style."""
+    from matplotlib.collections import LineCollection
+    x = np.asarray(iterations, dtype=float)
+    colors = [plt_color(l + 1) for l in range(stds.shape[1])]
+    ax.add_collection(LineCollection([np.column_stack([x, s]) for s in stds.T], colors=colors, lw=1.6))
+    if dashed is not None:
+        ax.add_collection(LineCollection([np.column_stack([x, s]) for s in dashed.T], colors=colors, lw=0.9,
+                                         linestyles="--"))
+    if marker is not None:
+        ax.axvline(marker, color="k", lw=1, alpha=0.5)
+    ax.set_yscale("log")
+    lo = float(np.nanmin(stds)) / 1.5 if lo is None else lo
+    hi = float(np.nanmax(stds)) * 1.5 if hi is None else hi
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(lo, hi)
+    _lean_axis(ax.yaxis, _log_ticks(lo, hi), lo, hi, fmt="{:g}" if ylabels else "")
+    _lean_axis(ax.xaxis, np.linspace(x[0], x[-1], 4), x[0], x[-1])
+    ax.set_xlabel("iteration (mini-batch step)")
+    ax.set_title(title)
+
+
+def plot_z_view(fig, centers, hists: dict, iterations, step: int, labels: dict) -> None:
+    """Lab 10's slider over the iteration: per-layer histograms at iteration `step` (hists {name: (T, L, bins)}),
+    one panel per name, labels {name: x-axis label}. (The std over training, which does not move with the
+    slider, is plot_z_stds' static figure.)"""
+    axes = fig.subplots(1, len(hists))
+    t = list(iterations).index(step)
+    for k, name in enumerate(hists):
+        plot_layer_ridges(axes[k], centers, hists[name][t], f"{name}: iteration {step}", labels[name],
+                          ylabels=k == 0)
+
+
+def plot_z_stds(axes, iterations, stds: dict, raw_stds) -> None:
+    """Each layer's std over training, one panel per name (stds {name: (T, L)}), the batch-norm net's std of Z
+    before normalization (raw_stds (T, L)) dashed; one y range for all panels and a legend of the layers."""
+    from matplotlib.lines import Line2D
+    lo = min(float(np.nanmin(s)) for s in [*stds.values(), raw_stds]) / 1.5
+    hi = max(float(np.nanmax(s)) for s in [*stds.values(), raw_stds]) * 1.5
+    for ax, name in zip(axes, stds, strict=False):
+        plot_layer_stds(ax, iterations, stds[name], None, f"{name}: std per layer over training",
+                        dashed=raw_stds if name == "batch norm" else None, lo=lo, hi=hi)
+    axes[0].set_ylabel("std of the activation's input")
+    n_layers = raw_stds.shape[1]
+    handles = [Line2D([], [], color=plt_color(l), lw=1.6) for l in range(1, n_layers + 1)]
+    handles.append(Line2D([], [], color="k", lw=0.9, ls="--"))
+    axes[-1].legend(handles, [f"layer {l}" for l in range(1, n_layers + 1)] + ["Z before normalization"],
+                    fontsize=7, ncol=2, loc="upper left")
+
+
+def plot_speed_view(fig, runs: dict, learning_rates, finals: dict, learning_rate, chance: float) -> None:
+    """Lab 10's slider over α: left, cost per epoch of every seed at α (runs {label: seeds}); right, the final
+    dev error against α for each label (finals {label: (len(α), 2)}), α marked."""
+    left, right = fig.subplots(1, 2)
+    plot_seed_curves(left, runs, title=f"α = {learning_rate}: training cost per epoch")
+    plot_metric_vs(right, learning_rates, finals, "learning rate α", "dev error after training",
+                   marker=learning_rate, reference=chance, title="dev error against α (× = every seed diverged)",
+                   xticks=learning_rates, legend=False)
+    _error_axis(right)
+
+
+def plot_group_view(fig, runs: dict, groups, curves: dict, k, chance: float, steps: int) -> None:
+    """Lab 10's slider over k, the examples each μ, σ² is computed over: left, cost per epoch of every seed at k and
+    of the references (runs {label: seeds}); right, the final dev error against k (curves {label: (len(groups), 2)},
+    constant for the references), k marked, on a log axis (errors from a few % to chance). No legend on the right:
+    the colours are the left's."""
+    left, right = fig.subplots(1, 2)
+    plot_seed_curves(left, runs, title=f"statistics over groups of k = {k}: training cost")
+    plot_metric_vs(right, groups, curves, "k, the examples each μ, σ² is computed over", "dev error (log scale)",
+                   marker=k, log_y=True, reference=chance, title=f"dev error after training ({steps} steps)",
+                   xticks=groups, legend=False, reference_at=0.99)
+    right.set_ylim(0.015, 1)
+    _lean_axis(right.yaxis, [0.02, 0.05, 0.1, 0.2, 0.5, 1], 0.015, 1, fmt="{:.0%}")
 
 
 # ---------------------------------------------------------------- lab 11: softmax regression
+MULTICLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                     "#bcbd22", "#17becf")  # class k's colour; classes 0 and 1 as CLASS_COLORS
+
+
+class ClassGrid(Grid):
+    """Grid for C classes: probs[k, i, j] = P(y = k | x1 = x1s[j], x2 = x2s[i]), shape (C, r, r)."""
+    __slots__ = ()
+
+
+def class_grid(prob_fn: Callable, limits, resolution: int = 100) -> ClassGrid:
+    """Evaluate prob_fn (X (2, k) -> (C, k) probabilities, e.g. a softmax network's A[L]) on a resolution² grid."""
+    x1_min, x1_max, x2_min, x2_max = limits
+    x1s, x2s = np.linspace(x1_min, x1_max, resolution), np.linspace(x2_min, x2_max, resolution)
+    xx, yy = np.meshgrid(x1s, x2s)
+    probs = np.asarray(prob_fn(np.vstack([xx.ravel(), yy.ravel()])))
+    if probs.ndim != 2 or probs.shape[1] != xx.size or probs.shape[0] < 2:
+        raise ValueError(f"prob_fn must return (C, {xx.size}) class probabilities for X of shape (2, {xx.size}); "
+                         f"got {probs.shape}")
+    return ClassGrid(x1s, x2s, probs.reshape(-1, *xx.shape))
+
+
+def class_region_image(grid: ClassGrid) -> np.ndarray:
+    """(r, r, 3) RGB: each point takes its predicted class's colour, paler where the top probability is low."""
+    C = grid.probs.shape[0]
+    colors = np.array([mpl.colors.to_rgb(c) for c in MULTICLASS_COLORS[:C]])
+    top = grid.probs.max(axis=0)
+    strength = 0.15 + 0.45 * (top - 1 / C) / (1 - 1 / C)  # 0.15 (a tie) .. 0.6 (certain)
+    return 1 - strength[..., None] * (1 - colors[grid.probs.argmax(axis=0)])
+
+
+def scatter_multiclass(ax, X, Y, size: float = 12) -> None:
+    """Scatter X (2, m) coloured by its classes, Y (C, m) one-hot."""
+    X, Y = as_matrix(X, "X", rows=2), as_labels(Y, np.shape(X)[1], one_hot=True)
+    labels = Y.argmax(axis=0)
+    for k in range(Y.shape[0]):
+        pts = X[:, labels == k]
+        ax.scatter(pts[0], pts[1], s=size, c=MULTICLASS_COLORS[k], edgecolors="white", linewidths=0.4,
+                   label=f"class {k}")
+
+
+def plot_class_regions(ax, grid: ClassGrid, X=None, Y=None, title: str | None = None) -> None:
+    """The predicted class over the plane (paler where less sure), the region borders, and the data on top."""
+    ax.imshow(class_region_image(grid), origin="lower", extent=grid.extent, aspect="auto", interpolation="nearest")
+    for k in range(grid.probs.shape[0]):  # class k's border: where p_k equals the largest other probability
+        others = np.delete(grid.probs, k, axis=0).max(axis=0)
+        margin = grid.probs[k] - others
+        if margin.min() < 0 < margin.max():
+            ax.contour(grid.x1s, grid.x2s, margin, levels=[0], colors="k", linewidths=0.8)
+    if X is not None:
+        scatter_multiclass(ax, X, Y)
+    _finish_plane(ax, grid, title)
+
+
+def plot_softmax_bars(ax, z, title: str | None = None) -> None:
+    """For one column of logits z: softmax(z) next to the hard max (one-hot of the largest z)."""
+    z = np.asarray(z, dtype=float).ravel()
+    a = np.exp(z - z.max())
+    a /= a.sum()
+    hard = (np.arange(z.size) == z.argmax()).astype(float)
+    k = np.arange(z.size)
+    ax.bar(k - 0.2, a, 0.4, color=TRAIN_COLOR, label="softmax(z)")
+    ax.bar(k + 0.2, hard, 0.4, color="0.75", label="hard max")
+    for x, v in zip(k, a, strict=True):
+        ax.text(x - 0.2, v + 0.02, f"{v:.3f}", ha="center", fontsize=8)
+    ax.set_xticks(k, [f"z = {v:g}" for v in z])
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("probability")
+    ax.legend(loc="upper right")
+    if title:
+        ax.set_title(title)
+
+
+def plot_accuracy_vs_epoch(ax, epochs, curves: dict, marked=None, chance: float | None = None) -> None:
+    """Accuracy against epoch (log x) for several runs {label: (train, dev)}; marked = (label, epoch) rings
+    that run's dev accuracy at that epoch (the slider's position). Runs are coloured along viridis (in order),
+    so their colours are not mistaken for class colours."""
+    colors = mpl.colormaps["viridis"](np.linspace(0.0, 0.85, max(len(curves), 2)))
+    markers = "osD^v<>ph*"  # neighbouring viridis shades are close: a marker per run tells them apart
+    for k, (color, (label, (train_acc, dev_acc))) in enumerate(zip(colors, curves.items(), strict=False)):
+        ax.plot(epochs, dev_acc, "-", color=color, lw=1.6, marker=markers[k % len(markers)], ms=4, label=label)
+        ax.plot(epochs, train_acc, ":", color=color, lw=1)
+        if marked is not None and marked[0] == label:
+            ax.plot([marked[1]], [dev_acc[list(epochs).index(marked[1])]], "o", ms=9, mfc="none", mec="k", mew=1.5)
+    if chance is not None:
+        ax.axhline(chance, color=REFERENCE_COLOR, lw=0.8, ls="--")
+    ax.set_xscale("log")
+    # Ticks at the recorded epochs only: they are the slider's positions, and a log axis's minor ticks
+    # would double the time of every redraw.
+    ax.set_xticks(list(epochs), [f"{e / 1000:g}k" if e >= 1000 else f"{e:g}" for e in epochs])
+    ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
+    ax.set_xlabel("epoch (log scale)")
+    ax.set_ylabel("accuracy (dev solid, train dotted)")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8, loc="lower right")
+
+
+def plot_confusion_matrix(ax, counts, title: str | None = None) -> None:
+    """A (C, C) confusion matrix (rows true class, columns predicted); off-diagonal counts written in red."""
+    counts = np.asarray(counts)
+    C = len(counts)
+    ax.imshow(np.log1p(counts), cmap="Blues", vmin=0, aspect="equal")
+    for i in range(C):
+        for j in range(C):
+            if counts[i, j] and i != j:
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", color=DEV_COLOR, fontsize=9,
+                        fontweight="bold")
+            elif i == j:
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", color="white", fontsize=7)
+    ax.set_xticks(range(C))
+    ax.set_yticks(range(C))
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+
+
+def plot_reliability(ax, edges, counts, confidence, accuracy, title: str | None = None) -> None:
+    """A reliability diagram: each confidence bin's accuracy as a bar, hatched up (or down) to the bin's mean
+    confidence, the diagonal of perfect calibration, and the bin's number of predictions written above it.
+    Bars below the diagonal: overconfident."""
+    edges, counts = np.asarray(edges), np.asarray(counts)
+    width = np.diff(edges)
+    full = counts > 0
+    ax.bar(edges[:-1][full], np.asarray(accuracy)[full], width[full], align="edge", color=TRAIN_COLOR,
+           edgecolor="white", label="accuracy in the bin")
+    ax.bar(edges[:-1][full], np.asarray(confidence)[full] - np.asarray(accuracy)[full], width[full],
+           bottom=np.asarray(accuracy)[full], align="edge", color="none", edgecolor=DEV_COLOR, hatch="///",
+           lw=0.6, label="gap to the mean confidence")
+    for left, w, n, top in zip(edges[:-1][full], width[full], counts[full],
+                               np.maximum(np.asarray(accuracy), np.asarray(confidence))[full], strict=True):
+        ax.text(left + w / 2, min(top, 0.9) + 0.015, f"{n}", ha="center", fontsize=7,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+    ax.plot([0, 1], [0, 1], "--", color=REFERENCE_COLOR, lw=1, label="perfect calibration")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.0)
+    ax.set_xlabel("confidence (top softmax probability); number of predictions above each bar")
+    ax.set_ylabel("accuracy")
+    # Above the axes: inside, any corner can hold a bar (an underconfident bin reaches the top left).
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
+              handlelength=1.5, columnspacing=1.0)
+    if title:
+        ax.set_title(title, pad=18)
+
+
+def plot_confused_examples(fig, examples, side: int = 8) -> None:
+    """A row of images, each titled; examples: list of (image (side, side), title)."""
+    axes = fig.subplots(1, len(examples), squeeze=False)[0]
+    for ax, (image, title) in zip(axes, examples, strict=True):
+        ax.imshow(np.asarray(image).reshape(side, side), cmap="gray_r", interpolation="nearest")
+        ax.set_title(title, fontsize=7.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+
+
 
 
 # ---------------------------------------------------------------- lab 12: a first framework (PyTorch)
+def plot_loop_comparison(fig, epochs, correct: dict, other: dict, other_label: str, title: str,
+                         cost_ylim=(0.0, 4.0), accuracy_ylim=(20.0, 100.0)) -> None:
+    """Lab 12's slider view: left, the training cost per epoch (cross-entropy of the logits on the whole
+    training set, eval mode, solid) and the loss the loop itself reported (dotted); right, the dev accuracy
+    per epoch in %. correct / other: {"train cost": [...], "loop loss": [...], "dev accuracy": [...]} per
+    epoch, accuracies as fractions (other may also hold "dev accuracy, shown" to plot instead of "dev
+    accuracy"). The correct loop in grey, the other in red.
+
+    Drawn on every slider move, so it is lean: six lines, a handful of fixed ticks and one legend (each tick
+    and text costs more to render than a line)."""
+    from matplotlib.lines import Line2D
+
+    epochs = np.asarray(epochs)
+    ax_cost, ax_acc = fig.subplots(1, 2)
+    for hist, color in ((correct, REFERENCE_COLOR), (other, DEV_COLOR)):
+        ax_cost.plot(epochs, hist["train cost"], color=color, lw=1.6)
+        ax_cost.plot(epochs, hist["loop loss"], color=color, lw=1.0, ls=":")
+        ax_acc.plot(epochs, 100 * np.asarray(hist.get("dev accuracy, shown", hist["dev accuracy"])), color=color,
+                    lw=1.6)
+    x_ticks = sorted({int(epochs[0]), *range(4, int(epochs[-1]) + 1, 4), int(epochs[-1])})
+    for ax, ylim, ylabel in ((ax_cost, cost_ylim, "cross-entropy"), (ax_acc, accuracy_ylim, "dev accuracy (%)")):
+        y_ticks = np.linspace(*ylim, 5)
+        ax.set_xlim(epochs[0], epochs[-1])
+        ax.set_ylim(*ylim)
+        ax.set_xticks(x_ticks, [str(t) for t in x_ticks])
+        ax.set_yticks(y_ticks, [f"{t:g}" for t in y_ticks])
+        ax.minorticks_off()
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+    ax_cost.set_title(title, fontsize=10)
+    ax_acc.set_title("dev accuracy", fontsize=10)
+    handles = [Line2D([], [], color=REFERENCE_COLOR, lw=1.6), Line2D([], [], color=DEV_COLOR, lw=1.6),
+               Line2D([], [], color="k", lw=1.6), Line2D([], [], color="k", lw=1.0, ls=":")]
+    ax_cost.legend(handles, ["correct loop", other_label, "training cost", "loop's printed loss"], loc="upper right",
+                   ncol=2, fontsize=8)

@@ -36,7 +36,8 @@ class TrainResult:
     a copy of the parameters at the end of that epoch (early stopping); otherwise both are None.
     With batch norm: batch_norm is one bool per hidden layer, running the running averages at the end of
     training (best_running at best_epoch) and bn_eps the ε; predict / accuracy / probabilities run the
-    network in test mode with them. Without batch norm, batch_norm is () and running None."""
+    network in test mode with them. Without batch norm, batch_norm is () and running None.
+    With train(..., callback=f): stopped_epoch is the epoch after which f asked to stop (None if it never did)."""
     params: dict
     hidden: str
     output: str
@@ -50,6 +51,7 @@ class TrainResult:
     running: dict | None = None
     best_running: dict | None = None
     bn_eps: float = network.BN_EPS
+    stopped_epoch: int | None = None
 
     def _bn(self) -> dict:
         """The test-mode batch-norm arguments of network.predict / accuracy / forward ({} without batch norm)."""
@@ -79,7 +81,8 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
           batch_size: int | None = None, update: Callable | str = gradient_descent, lambd: float = 0.0,
           keep_prob=1.0, X_dev=None, Y_dev=None, record_every: int = 1, params: dict | None = None,
           dtype=np.float64, keep_best: bool = False, batch_norm=False, bn_momentum: float = network.BN_MOMENTUM,
-          bn_eps: float = network.BN_EPS, running: dict | None = None) -> TrainResult:
+          bn_eps: float = network.BN_EPS, running: dict | None = None,
+          callback: Callable | None = None) -> TrainResult:
     """Train a fully connected network on X (n_x, m), Y (n_y, m).
 
     layer_dims = [n_x, n[1], ..., n[L]]. batch_size None means full-batch gradient descent (one step
@@ -106,6 +109,12 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
     Divergence is checked on every epoch, recorded or not (on an unrecorded epoch, with its last mini-batch's
     cost): training stops with FloatingPointError when the cost becomes NaN or inf, or grows above
     DIVERGENCE_FACTOR (100) times max(its first epoch's value, 1).
+
+    callback(epoch, result), if given, is called at the end of every epoch (epoch = 1, 2, ...), after that epoch's
+    record: result.params are the parameters at that moment, so result.error(X_dev, Y_dev) is the current dev error
+    (a hyperparameter search's pruner watches it; a schedule's state may be changed by it, to babysit a run). A true
+    return value stops training there (result.stopped_epoch = epoch); an exception raised in it (such as
+    optuna.TrialPruned) propagates out of train.
     Non-finite inputs or starting parameters are refused before training (ValueError), so a divergence
     always means the updates blew up: the learning rate is too large for this network.
     """
@@ -148,9 +157,12 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
     m = X.shape[1]
     if batch_size is not None:
         batch_size = check_positive_int(batch_size, "batch_size (None for full batch)")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function callback(epoch, result) or None; got {type(callback).__name__}")
     bn = network.check_bn_setup(params, batch_norm, "train", running, bn_momentum, bn_eps)
     if bn:
-        _check_no_batch_of_one(m, batch_size)
+        if any(network._batch_layers(bn)):  # batch norm proper; layer norm normalizes each example on its own
+            _check_no_batch_of_one(m, batch_size)
         running = ({k: np.array(v) for k, v in running.items()} if running is not None
                    else network.initialize_running(params, bn))
     else:
@@ -195,12 +207,15 @@ def train(X, Y, layer_dims, *, rng: np.random.Generator, hidden: str = "relu", o
                         result.best_epoch, result.best_params = epoch, {k: v.copy() for k, v in params.items()}
                         if bn:
                             result.best_running = {k: v.copy() for k, v in running.items()}
+            if callback is not None and callback(epoch, result):
+                result.stopped_epoch = epoch
+                break
     # The last update came after the last cost: check where it left the network.
     with np.errstate(over="ignore", invalid="ignore"):
         final_Z = network._forward(X, params, hidden, output, (1.0,) * len(keep), None,
                                    *test_bn)[1]["layers"][-1]["Z"]
     if not np.all(np.isfinite(final_Z)):
-        _diverged(f"the output layer's Z became NaN or inf after the last update (epoch {num_epochs})",
+        _diverged(f"the output layer's Z became NaN or inf after the last update (epoch {epoch})",
                   shown_rate)
     return result
 

@@ -349,3 +349,14 @@ def test_an_update_rule_that_makes_nan_is_reported_at_its_epoch():
     with pytest.raises(FloatingPointError, match="the cost became nan at epoch 8 "):
         training.train(X, Y, [2, 8, 1], rng=np.random.default_rng(1), update=poisoned, num_epochs=100,
                        record_every=50)
+
+
+def test_layer_norm_trains_with_a_last_mini_batch_of_one_but_batch_norm_refuses_it():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 9))
+    Y = (X[:1] > 0).astype(float)
+    kwargs = dict(layer_dims=[3, 4, 1], learning_rate=0.1, num_epochs=2, batch_size=4)  # batches of 4, 4, 1
+    result = training.train(X, Y, batch_norm="layer", rng=np.random.default_rng(1), **kwargs)
+    assert np.isfinite(result.costs).all()
+    with pytest.raises(ValueError, match="last mini-batch of 1 example"):
+        training.train(X, Y, batch_norm=True, rng=np.random.default_rng(1), **kwargs)
