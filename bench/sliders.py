@@ -166,7 +166,8 @@ def section(runs) -> Section:
     sec.notes.append("median/max = an uncached render (a setting not seen yet); as before = the same redraw the "
                      "way it was done before (cleared figure, constrained layout on every draw), timed interleaved; "
                      "draw = the lab's draw(fig, ...); layout+render = axes placed (layout reused) and canvas drawn; "
-                     "png = encoding; revisit = redraw of a setting already seen (stored frame)")
+                     "png = encoding; revisit = redraw of a setting already seen (stored frame), also what a "
+                     "learner's next step costs once the view has drawn it ahead while idle (helpers.widgets.PREFETCH)")
     if not runs:
         sec.notes.append("no notebooks/*.ipynb: nothing to measure")
     return sec

@@ -18,39 +18,82 @@ pixels for a fraction of the time. Controls have fixed widths (the track does no
 changes length): numbers get a slider, named options toggle buttons or a dropdown. The image is shown at
 its own pixel size.
 
+While the kernel is idle the views render settings ahead (``PREFETCH``), so a learner's step is usually a
+stored frame:
+
+- after a move, the settings one step away on the moved control (onward first; the way back is usually
+  stored already), on the event loop of the thread that handled the move, one frame per callback, after
+  ``PREFETCH_DELAY`` s without a move (a learner stepping quickly is not slowed);
+- once no cell has run for ``IDLE_DELAY`` s (IPython's pre_run_cell / post_run_cell events, watched from the
+  first live() call), every setting of every open view, nearest to the shown one first (breadth-first: one
+  step on each control, then two, ...), on the kernel's event loop, one frame per callback. The views take
+  turns, the most recently moved (or created) first; the neighbours of the learner's last move come before
+  all that, and the rest waits until ``MOVE_QUIET`` s after the last move (a learner stepping through a
+  control waits for no frame but its neighbours, which are its next steps). A view stops when every setting is stored or the next frame would not fit in its
+  ``CACHE_BYTES`` (drawing ahead never evicts a frame: memory stays bounded by the views' budgets).
+
+Nothing is drawn ahead while a cell runs (Run All, nbval and nbclient run cells back to back, far less
+than ``IDLE_DELAY`` apart: executing a notebook is not slowed, and no output changes). One lock keeps a
+frame drawn ahead from starting while a redraw runs on another thread (JupyterLab may handle widget
+messages on kernel subshell threads); a move that comes while a frame is drawn ahead waits for that one
+frame. A closed view (its cell re-run) draws nothing more. ``LABS_PREFETCH=0`` in the environment turns it
+all off (the benchmark times cold settings that way).
+
 Every live view is recorded in ``REGISTRY`` so the benchmark can time each redraw directly. Re-running
 a cell replaces its view there and closes the old view's widgets (no growth on re-runs).
 """
 from __future__ import annotations
 
+import asyncio
+import collections
 import html
 import io
 import itertools
 import math
 import numbers
+import os
 import re
+import threading
+import time
 from typing import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 REGISTRY: list = []  # the LiveView of every live() call in this kernel; a re-run cell replaces its entry
+# One frame drawn at a time in the whole kernel. JupyterLab 4.6 can send widget messages over kernel
+# subshells (threads; one per widget when set so): a redraw for one control can come in on one thread while
+# a frame drawn ahead after a move of another is in progress on another, and a view's frames share one renderer.
+_DRAWING = threading.RLock()
 
 STORED_TEXT = "Run the notebook to use the sliders; the figure above is the default view."
 CHAR_PX = 7.5     # about one character of JupyterLab's 13 px widget font, generous so labels are not cut
 TRACK_PX = 300    # every slider's track, whatever its labels
 TOGGLE_MAX_OPTIONS, TOGGLE_MAX_CHARS = 4, 12  # more or longer named options get a dropdown
 CACHE_BYTES = 48 * 2**20  # PNG frames kept per view (a frame is ~50-200 kB)
+PREFETCH = os.environ.get("LABS_PREFETCH", "1") != "0"  # render the neighbouring settings while idle
+PREFETCH_DELAY = 0.15  # s without a move before the neighbours are rendered (a quick stepper is not slowed)
+IDLE_DELAY = 1.0  # s after the last cell ended before every setting is rendered ahead (Run All's gaps are far shorter)
+MOVE_QUIET = 2.0  # s after a move before the other settings are (again): a stepping learner only waits for neighbours
 _view_ids = itertools.count()
 
 
 def _text_px(text) -> int:
     """Width in px that holds `text` in the widgets' font (an estimate on the generous side)."""
     return int(math.ceil(CHAR_PX * len(str(text)))) + 10
+
+
+def _button_px(label) -> int:
+    """Width of a toggle button that shows `label` whole. Measured in JupyterLab 4.6 (Chromium, 13 px system-ui):
+    10 px padding each side, no border; text 28-38 px for "SGD"/"Adam", 75.5 px for "momentum", 154 px for
+    twelve W. Wide letters (capitals, m, w) are counted at 13 px, others at 8.5 px, plus a few px to spare."""
+    text = sum(13 if c.isupper() or c in "mw@%" else 8.5 for c in str(label))
+    return int(math.ceil(text)) + 2 * 10 + 6
 
 
 def _is_number(option) -> bool:
@@ -84,7 +127,7 @@ def choice(options, value, description: str) -> widgets.ValueWidget:
         control = widgets.SelectionSlider(continuous_update=True, **common)
     elif len(options) <= TOGGLE_MAX_OPTIONS and max(map(len, labels)) <= TOGGLE_MAX_CHARS:
         control = widgets.ToggleButtons(**common)
-        control.style.button_width = f"{max(map(_text_px, labels)) + 16}px"
+        control.style.button_width = f"{max(map(_button_px, labels))}px"
     else:
         control = widgets.Dropdown(**common)
     _set_widths(control, _text_px(description))
@@ -136,8 +179,11 @@ def png_bytes(fig: Figure) -> bytes:
 
 
 def encode_png(canvas: FigureCanvasAgg) -> bytes:
-    """The PNG bytes of a canvas already drawn."""
+    """The PNG bytes of a canvas already drawn: RGB when the figure is opaque (its usual white background;
+    a quarter less to compress: ~25 % faster and ~10 % smaller than RGBA, the same pixels), else RGBA."""
     image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    if to_rgba(canvas.figure.get_facecolor())[3] == 1 and image.getextrema()[3][0] == 255:
+        image = image.convert("RGB")
     buf = io.BytesIO()
     image.save(buf, format="png", compress_level=1)
     return buf.getvalue()
@@ -198,7 +244,8 @@ def _close_tree(widget, keep=()) -> None:
 class LiveView(widgets.VBox):
     """Controls above a text line and a PNG image, redrawn by ``draw`` whenever a control moves.
 
-    Frames already rendered are kept (up to ``CACHE_BYTES``) and shown again without drawing.
+    Frames already rendered are kept (up to ``CACHE_BYTES``) and shown again without drawing; while the
+    kernel is idle the settings one step away are rendered ahead (see the module docstring).
     """
 
     def __init__(self, draw: Callable, controls: dict, figsize=None):
@@ -207,6 +254,9 @@ class LiveView(widgets.VBox):
         self.figsize = figsize or plt.rcParams["figure.figsize"]
         self.figure = self._new_figure()
         self.frames: dict = {}  # control values -> (png, html text)
+        self.stored_bytes = 0  # PNG bytes in self.frames
+        self._largest = 0  # the largest frame stored: what the next frame drawn ahead may need
+        self._full = False  # a frame drawn ahead did not fit: no more drawing ahead for this view
         self.layouts: dict = {}  # layout_key -> axes positions found by the constrained layout
         self.css_class = f"labs-live-{next(_view_ids)}"
         self.image = widgets.Image(format="png", layout=widgets.Layout(
@@ -219,6 +269,11 @@ class LiveView(widgets.VBox):
         self.add_class("labs-live")  # the browser test finds views by it
         self.add_class(self.css_class)
         self._closed = False
+        self._last_move: tuple | None = None  # (control name, +1 or -1): what the learner did last
+        self._prefetch_handle = None  # the pending call on the kernel's event loop
+        self._prefetch_failed: set = set()  # settings whose draw failed ahead: left for the learner's move
+        self._ahead = None  # (the shown setting, the iterator over the others nearest first) while idle
+        self.touched = time.monotonic()  # created or last moved: the most recent goes first while idle
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
@@ -241,6 +296,7 @@ class LiveView(widgets.VBox):
         view = f".{self.css_class}"
         rules = [f"{view} .widget-toggle-buttons {{display: flex; flex-direction: row; align-items: center;}}",
                  f"{view} .widget-toggle-buttons > label {{flex: none; text-align: right; margin-right: 8px;}}",
+                 f"{view} .widget-toggle-button {{flex: none;}}",  # a narrow window wraps them, never cuts a label
                  f"{view} pre span.w {{white-space: nowrap;}}"]
         if self.readout_px:
             px = f"{self.readout_px}px"
@@ -264,11 +320,12 @@ class LiveView(widgets.VBox):
 
     def render(self, values: dict) -> tuple[bytes, str]:
         """Draw at `values` (no frame store): (PNG bytes, text). What a first visit of a setting costs."""
-        self.figure = fig = self._new_figure()
-        text = self.draw(fig, **values) or ""
-        if fig.axes and isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):  # draw may pick its own
-            self._place_axes()
-        return png_bytes(fig), text
+        with _DRAWING:
+            self.figure = fig = self._new_figure()
+            text = self.draw(fig, **values) or ""
+            if fig.axes and isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):  # draw may pick its own
+                self._place_axes()
+            return png_bytes(fig), text
 
     def _place_axes(self) -> None:
         """Constrained layout, computed once per layout_key and then reused.
@@ -285,18 +342,29 @@ class LiveView(widgets.VBox):
         for ax, position in zip(fig.axes, self.layouts[key], strict=True):
             ax.set_position(position)
 
-    def frame(self, values: dict) -> tuple[bytes, str]:
-        """(PNG bytes, text) at `values`: the stored frame if this setting was drawn before."""
-        try:
-            key = tuple(sorted(values.items()))
-            hash(key)
-        except TypeError:  # unhashable values: draw every time
-            return self.render(values)
-        if key not in self.frames:
-            self.frames[key] = self.render(values)
-            while sum(len(png) for png, _ in self.frames.values()) > CACHE_BYTES and len(self.frames) > 1:
-                del self.frames[next(iter(self.frames))]  # the oldest frame goes first
-        return self.frames[key]
+    def frame(self, values: dict, ahead: bool = False) -> tuple[bytes, str]:
+        """(PNG bytes, text) at `values`: the stored frame if this setting was drawn before.
+
+        ahead: drawn ahead, not asked for: stored only if it fits in CACHE_BYTES beside the frames kept (it
+        never evicts one); one that does not fit marks the view full (nothing more is drawn ahead)."""
+        with _DRAWING:
+            try:
+                key = tuple(sorted(values.items()))
+                hash(key)
+            except TypeError:  # unhashable values: draw every time
+                return self.render(values)
+            if key not in self.frames:
+                png, text = self.render(values)
+                if ahead and self.stored_bytes + len(png) > CACHE_BYTES:
+                    self._full = True
+                    return png, text
+                self.frames[key] = png, text
+                self.stored_bytes += len(png)
+                self._largest = max(self._largest, len(png))
+                while self.stored_bytes > CACHE_BYTES and len(self.frames) > 1:
+                    oldest = next(iter(self.frames))  # the oldest frame goes first
+                    self.stored_bytes -= len(self.frames.pop(oldest)[0])
+            return self.frames[key]
 
     def redraw(self, **overrides) -> None:
         """Show the frame at the controls' values (or at overrides, as the benchmark does)."""
@@ -308,8 +376,145 @@ class LiveView(widgets.VBox):
             self.image.layout.width = f"{width}px"
         self.image.value = png
 
-    def _on_change(self, _change) -> None:
+    def _on_change(self, change) -> None:
         self.redraw()
+        name = next((n for n, c in self.controls.items() if c is change["owner"]), None)
+        options = _options(change["owner"])
+        if name is not None and change["old"] in options and change["new"] in options:
+            self._last_move = (name, 1 if options.index(change["new"]) > options.index(change["old"]) else -1)
+        self.touched = ACTIVITY.last_move = time.monotonic()
+        self._schedule_prefetch()
+        BACKGROUND.kick(moved=True)
+
+    # ------------------------------------------------------------ rendering ahead while idle
+    def neighbours(self) -> list[dict]:
+        """The settings one option away from the shown one on the control the learner moved last, onward
+        first, then back ([] before any move). Only that control: a frame drawn ahead delays a move that
+        comes meanwhile, so only the likeliest next steps are drawn."""
+        if self._last_move is None:
+            return []
+        name, step = self._last_move
+        values, options = self.values(), _options(self.controls[name])
+        if values[name] not in options:
+            return []
+        i = options.index(values[name])
+        return [{**values, name: options[j]} for j in (i + step, i - step) if 0 <= j < len(options)]
+
+    def settings_by_distance(self):
+        """Every other setting of the view's selection controls, nearest to the shown one first: one step on
+        each control (onward, then back), then two steps, ... (breadth-first; steps add up over controls)."""
+        values = self.values()
+        axes = [(name, opts) for name, c in self.controls.items() if values[name] in (opts := _options(c))]
+        start = tuple(opts.index(values[name]) for name, opts in axes)
+        seen, queue = {start}, collections.deque([start])
+        while queue:
+            at = queue.popleft()
+            for k, (_, opts) in enumerate(axes):
+                for j in (at[k] + 1, at[k] - 1):
+                    nxt = at[:k] + (j,) + at[k + 1:]
+                    if 0 <= j < len(opts) and nxt not in seen:
+                        seen.add(nxt)
+                        queue.append(nxt)
+                        yield {**values, **{name: opts[i] for (name, opts), i in zip(axes, nxt, strict=True)}}
+
+    def next_ahead(self) -> dict | None:
+        """The setting to draw ahead next: a missing neighbour of the learner's last move, else the nearest
+        setting not stored yet; None when all are stored, the view is closed, or another frame would not fit
+        in CACHE_BYTES (drawing ahead never evicts a frame)."""
+        if self._closed or not self._room():
+            return None
+        missing = self._missing_neighbours()
+        if missing:
+            return missing[0]
+        origin = self.values()
+        if self._ahead is None or self._ahead[0] != origin:  # the shown setting changed: start again from it
+            self._ahead = (origin, self.settings_by_distance())
+        for values in self._ahead[1]:
+            try:
+                key = tuple(sorted(values.items()))
+                if key not in self.frames and key not in self._prefetch_failed:
+                    self._ahead = (origin, itertools.chain([values], self._ahead[1]))  # not consumed yet
+                    return values
+            except TypeError:  # unhashable values are never stored: nothing to draw ahead
+                return None
+        return None
+
+    def draw_ahead(self) -> bool | None:
+        """Draw one frame ahead now: True if drawn (or its draw failed: not tried again), False if it gave way
+        to a frame in progress on another thread, None if there was nothing to draw."""
+        values = self.next_ahead()
+        if values is None:
+            return None
+        if not _DRAWING.acquire(blocking=False):
+            return False
+        try:
+            self.frame(values, ahead=True)
+        except Exception:  # noqa: BLE001 - never let a frame drawn ahead disturb the kernel
+            self._prefetch_failed.add(tuple(sorted(values.items())))
+        finally:
+            _DRAWING.release()
+        return True
+
+    def _room(self) -> bool:
+        """Another frame drawn ahead would fit in CACHE_BYTES (judged by the largest frame so far)."""
+        return not self._full and self.stored_bytes + self._largest <= CACHE_BYTES
+
+    def _missing_neighbours(self) -> list[dict]:
+        """Neighbours whose frame is not stored yet (unhashable settings are never stored: skipped); none when
+        another frame would not fit (drawing ahead never evicts)."""
+        if not self._room():
+            return []
+        out = []
+        for values in self.neighbours():
+            try:
+                key = tuple(sorted(values.items()))
+                if key not in self.frames and key not in self._prefetch_failed:
+                    out.append(values)
+            except TypeError:
+                continue
+        return out
+
+    def prefetch(self, limit: int | None = None) -> int:
+        """Render up to `limit` missing neighbours now (all if None); how many were rendered.
+
+        Gives way at once when a frame is being drawn elsewhere (a learner's redraw on another thread); a draw
+        that fails here is not tried again ahead: the learner's own move to it shows the error."""
+        done = 0
+        for values in self._missing_neighbours()[:limit]:
+            if self._closed or not _DRAWING.acquire(blocking=False):
+                break
+            try:
+                self.frame(values, ahead=True)
+            except Exception:  # noqa: BLE001 - never let a frame drawn ahead disturb the kernel
+                self._prefetch_failed.add(tuple(sorted(values.items())))
+                return done
+            finally:
+                _DRAWING.release()
+            done += 1
+        return done
+
+    def _schedule_prefetch(self, delay: float | None = None) -> None:
+        """After `delay` s (PREFETCH_DELAY) without a move, render one neighbour on the kernel's event loop,
+        then the next one in a later callback (a message that arrives meanwhile is handled in between)."""
+        if self._prefetch_handle is not None:
+            self._prefetch_handle.cancel()
+            self._prefetch_handle = None
+        if not PREFETCH or self._closed:
+            return
+        try:
+            loop = asyncio.get_running_loop()  # the kernel's loop; none outside a kernel (tests, scripts)
+        except RuntimeError:
+            return
+        self._prefetch_handle = loop.call_later(PREFETCH_DELAY if delay is None else delay, self._prefetch_step)
+
+    def _prefetch_step(self) -> None:
+        self._prefetch_handle = None
+        if self._closed or ACTIVITY.running or not self._missing_neighbours():  # a cell's end starts it again
+            return
+        if self.prefetch(limit=1):
+            self._schedule_prefetch(delay=0)
+        elif self._missing_neighbours() and not self._closed:  # gave way to a redraw: try again after a pause
+            self._schedule_prefetch()
 
     def close(self, keep=()) -> None:
         """Close every widget of the view (but those in `keep`) and drop its frames and figure (the object
@@ -317,9 +522,12 @@ class LiveView(widgets.VBox):
         if getattr(self, "_closed", True):
             return
         self._closed = True
+        if self._prefetch_handle is not None:
+            self._prefetch_handle.cancel()
+            self._prefetch_handle = None
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
-        self.frames, self.figure = {}, None
+        self.frames, self.figure, self._ahead, self.stored_bytes = {}, None, None, 0
         self.image.value = b""
         for child in self.children:
             _close_tree(child, keep)
@@ -330,6 +538,11 @@ class LiveView(widgets.VBox):
         # ipywidgets puts repr() in the text/plain output: what a viewer without the widget (GitHub, a
         # notebook not run yet) shows in place of the view, instead of "LiveView(children=(HBox(...".
         return STORED_TEXT
+
+
+def _options(control) -> list:
+    """The option values of a selection control (slider, buttons, dropdown); [] for other controls."""
+    return list(getattr(control, "_options_values", None) or ())
 
 
 def _cell_id():
@@ -357,4 +570,123 @@ def live(draw: Callable, figsize=None, **controls) -> LiveView:
         REGISTRY.remove(old)
         old.close(keep=tuple(view.controls.values()))
     REGISTRY.append(view)
+    ACTIVITY.watch()
+    BACKGROUND.kick()
     return view
+
+
+# ---------------------------------------------------------------- drawing every setting ahead while idle
+class _Activity:
+    """When the kernel last executed a cell, from IPython's pre_run_cell / post_run_cell events (registered once
+    per kernel by the first live() call), and when a learner last moved a control."""
+
+    def __init__(self):
+        self.running = False
+        self.last_end = time.monotonic()  # no cell seen yet: idle from now
+        self.last_move = -math.inf
+        self.shell = None  # the IPython shell whose events are watched
+
+    def watch(self) -> None:
+        try:
+            from IPython import get_ipython
+            shell = get_ipython()
+        except ImportError:
+            return
+        if shell is None or shell is self.shell or getattr(shell, "kernel", None) is None:
+            return  # outside a kernel (plain Python, tests) nothing runs on an event loop anyway
+        shell.events.register("pre_run_cell", self.pre_run_cell)
+        shell.events.register("post_run_cell", self.post_run_cell)
+        self.shell = shell
+        self.running = True  # live() is called from a cell, whose pre_run_cell came before the registration
+
+    def pre_run_cell(self, *_info) -> None:
+        self.running = True
+        BACKGROUND.cancel()
+
+    def post_run_cell(self, *_result) -> None:
+        self.running, self.last_end = False, time.monotonic()
+        BACKGROUND.kick()
+
+    def wait(self, after_move: float) -> float | None:
+        """Seconds until drawing ahead may start (0: now): IDLE_DELAY after the last cell and `after_move` after
+        the last move; None while a cell runs (its end kicks it)."""
+        if self.running:
+            return None
+        now = time.monotonic()
+        return max(0.0, IDLE_DELAY - (now - self.last_end), after_move - (now - self.last_move))
+
+
+class _Background:
+    """Draws the views' settings ahead on the kernel's event loop while no cell runs, one frame per callback, the
+    views taking turns (the most recently moved or created first). A learner's move waits for one frame at most."""
+
+    def __init__(self):
+        self.loop = None  # the event loop of the thread that created the views (the kernel's shell thread)
+        self.handle = None
+        self.turn = 0
+
+    def kick(self, moved: bool = False) -> None:
+        """Start (or restart after a move) from any thread; a no-op outside an event loop or with PREFETCH off."""
+        if not PREFETCH:
+            return
+        if moved:
+            self.turn = 0  # the moved view goes first
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if self.loop is None or self.loop.is_closed():
+            self.loop = here
+        if self.loop is None:
+            return
+        if here is self.loop:
+            self._schedule()
+        else:  # a widget message handled on a subshell thread
+            self.loop.call_soon_threadsafe(self._schedule)
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
+
+    def _schedule(self, wait: float | None = None) -> None:
+        self.cancel()
+        wait = ACTIVITY.wait(PREFETCH_DELAY) if wait is None else wait
+        if wait is not None and self.loop is not None and not self.loop.is_closed():
+            self.handle = self.loop.call_later(wait, self.step)
+
+    def views(self) -> list:
+        """Open views, the most recently moved or created first."""
+        return sorted((v for v in REGISTRY if not v._closed), key=lambda v: v.touched, reverse=True)
+
+    def step(self) -> None:
+        """One frame ahead for the view whose turn it is, then the next callback (or stop: nothing left)."""
+        self.handle = None
+        if not PREFETCH:
+            return
+        views = self.views()
+        moved = views[0] if views and views[0]._missing_neighbours() else None
+        wait = ACTIVITY.wait(PREFETCH_DELAY if moved is not None else MOVE_QUIET)
+        if wait is None:
+            return
+        if wait > 0:
+            self._schedule(wait)
+            return
+        outcome = None
+        if moved is not None:
+            outcome = moved.draw_ahead()  # the neighbours of the learner's last move come first
+        else:
+            for i in range(len(views)):
+                view = views[(self.turn + i) % len(views)]
+                outcome = view.draw_ahead()
+                if outcome is not None:
+                    self.turn = (self.turn + i + 1) % len(views)
+                    break
+        if outcome is None:
+            return  # everything stored or no room left: a move, a new view or a cell's end starts it again
+        if self.loop is not None and not self.loop.is_closed():
+            self.handle = self.loop.call_later(0 if outcome else PREFETCH_DELAY, self.step)
+
+
+ACTIVITY = _Activity()
+BACKGROUND = _Background()

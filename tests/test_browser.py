@@ -13,14 +13,16 @@ What it does, end to end, the way a learner would:
    the width slider (ArrowLeft), and checks each time that both the picture (its PNG bytes) and the
    printed errors change, and that the text names the new values; every other lab: moves the first
    slider of its last view one step and checks that the picture and the text change;
-5. what a learner sees of the view: the image at its own pixel size (at 1400 px and, lab 01, 1920 px
+5. what a learner sees of the view: no toggle button's label cut (any view of the lab), the image at its own pixel size (at 1400 px and, lab 01, 1920 px
    wide windows; smaller only when the output area is narrower), the tracks of a view starting at one x
    with one width, no description or readout cut, each step moving the handle the pressed way while
    no track moves or resizes; before the run, no raw "LiveView(children=..." text in the stored notebook;
 6. measures the latency a learner feels, in the page: key press on the first slider -> the new image
-   loaded, for a few new settings and then the same settings again (stored frames). Printed, and
-   written to $LABS_LATENCY_JSON for ``python -m bench --only browser``; never asserted (speed goals
-   live in the benchmark);
+   loaded, for a few new settings and then the same settings again (stored frames), pausing before each
+   press the way a learner looks at the picture (after the first move the view renders the next settings
+   while idle, unless ``LABS_PREFETCH=0``: then every new setting is drawn cold). Printed, and written to
+   $LABS_LATENCY_JSON for ``python -m bench --only browser``; never asserted (speed goals live in the
+   benchmark);
 7. checks that no cell printed a traceback, then shuts the lab's kernel down.
 
 It covers whatever ``notebooks/NN_*.ipynb`` exist. ``LABS_PORTS=8870-8879`` keeps JupyterLab in a port range.
@@ -63,6 +65,7 @@ PAGE_READY_TIMEOUT = 90  # s; page load + kernel start, ~4 s when idle
 RUN_ALL_TIMEOUT = 300  # s; the slowest lab (01) trains 72 small networks (seconds idle, minutes when busy)
 REDRAW_TIMEOUT = 30  # s; one slider step, well under 1 s when idle
 POLL = 0.25  # s between two looks at the page
+LEARNER_PAUSE = 1.0  # s a learner looks at the picture before the next step (latency measurement)
 
 
 # --------------------------------------------------------------------------- availability
@@ -327,6 +330,12 @@ GEOMETRY_JS = r"""(view) => {
   };
 }"""
 
+# Every toggle button of this run's views: a label wider than its button is cut ("Ad…").
+TOGGLES_JS = r"""() => [...document.querySelectorAll(
+    '.jp-OutputArea-child:not([data-labs-stale]) .labs-live .widget-toggle-button')]
+  .filter(b => b.offsetParent !== null)
+  .map(b => ({text: b.textContent.trim(), scroll: b.scrollWidth, client: b.clientWidth}))"""
+
 # Latency of one key press: from the keydown to the view's new image loaded (measured in the page).
 ARM_LATENCY_JS = r"""(view) => {
   const img = view.querySelector('img.widget-image');
@@ -430,6 +439,7 @@ def _open_and_run_all(page, lab, name: str) -> tuple[dict, str]:
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     state = _wait_for(page, _run_finished, RUN_ALL_TIMEOUT, "Run All Cells to finish and the slider view to render")
+    _check_toggle_buttons(page)
     return state, stored
 
 
@@ -439,6 +449,12 @@ def _check_stored_text(stored: str) -> None:
     assert "LiveView(children" not in stored, (
         "the stored notebook shows the raw widget repr before it is run (re-execute it with the current helpers):\n"
         + stored[stored.index("LiveView(children"):][:200])
+
+
+def _check_toggle_buttons(page) -> None:
+    """No toggle button of any view cuts its label (scrollWidth <= clientWidth)."""
+    cut = [b for b in page.evaluate(TOGGLES_JS) if b["scroll"] > b["client"]]
+    assert not cut, f"toggle buttons too narrow for their labels (px needed > px shown): {cut}"
 
 
 def _check_layout(geometry: dict) -> None:
@@ -458,7 +474,9 @@ def _check_layout(geometry: dict) -> None:
 
 
 def _step_and_check(page, handle_index: int, key: str) -> float:
-    """Press `key` on slider `handle_index`: its handle moves that way, no track moves or resizes; return ms."""
+    """After a learner's pause, press `key` on slider `handle_index`: its handle moves that way, no track
+    moves or resizes; return ms."""
+    page.wait_for_timeout(LEARNER_PAUSE * 1000)
     before = _geometry(page)
     handle = _last_view(page).locator(".widget-slider").nth(handle_index).locator(".noUi-handle")
     latency = _timed_press(page, handle, key)
@@ -471,18 +489,24 @@ def _step_and_check(page, handle_index: int, key: str) -> float:
     return latency
 
 
-def _measure_latency(page, lab_name: str, steps: int = 4) -> dict:
-    """Step the view's first slider `steps` times one way (new settings), then back (settings seen before)."""
+def _measure_latency(page, lab_name: str, steps: int = 4, moved_before: bool = False) -> dict:
+    """Step the view's first slider `steps` times one way (new settings), then back (settings seen before).
+
+    moved_before: the view was moved already (then even the first step may have been drawn ahead)."""
     first = _state(page)["firstSlider"]
     now, top = round(float(first["now"])), round(float(first["max"]))
     out, back = ("ArrowRight", "ArrowLeft") if top - now >= now else ("ArrowLeft", "ArrowRight")
     n = min(steps, top - now if out == "ArrowRight" else now)
     new = [_step_and_check(page, 0, out) for _ in range(n)]
     revisit = [_step_and_check(page, 0, back) for _ in range(n)]
-    result = {"lab": lab_name, "slider": _geometry(page)["sliders"][0]["label"], "new_ms": new, "revisit_ms": revisit}
+    prefetch = os.environ.get("LABS_PREFETCH", "1") != "0"  # the kernels inherit it (see helpers.widgets)
+    result = {"lab": lab_name, "slider": _geometry(page)["sliders"][0]["label"], "new_ms": new, "revisit_ms": revisit,
+              "prefetch": prefetch, "moved_before": moved_before}
     if os.environ.get("LABS_SCREENSHOTS"):  # a folder: a picture of each lab's view, to look at
         _last_view(page).screenshot(path=str(Path(os.environ["LABS_SCREENSHOTS"]) / f"{lab_name}.png"))
-    print(f"{lab_name}: in-browser latency, key press -> new image loaded: new settings "
+    kind = ("new settings (cold: LABS_PREFETCH=0)" if not prefetch else "new settings (drawn ahead while idle)"
+            if moved_before else "new settings (the first cold, then drawn ahead while idle)")
+    print(f"{lab_name}: in-browser latency, key press -> new image loaded: {kind} "
           f"{', '.join(f'{t:.0f}' for t in new)} ms; revisits {', '.join(f'{t:.0f}' for t in revisit)} ms")
     _record(result)
     return result
@@ -528,7 +552,7 @@ def test_lab01_sliders_redraw_in_jupyterlab(lab, page):
         page.set_viewport_size({"width": 1920, "height": 1080})
         page.wait_for_timeout(300)
         _check_layout(_geometry(page))
-        _measure_latency(page, NOTEBOOK.stem)
+        _measure_latency(page, NOTEBOOK.stem, moved_before=True)
 
         final = _state(page)
         assert not final["tracebacks"], final["tracebacks"]

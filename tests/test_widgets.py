@@ -41,8 +41,12 @@ def test_the_numbers_line_wraps_between_words_only():
 
 @pytest.fixture(autouse=True)
 def empty_registry(monkeypatch):
-    """Each test starts with no live views (a view of an earlier test would count as a re-run)."""
+    """Each test starts with no live views (a view of an earlier test would count as a re-run), a kernel idle
+    from now on, and drawing every setting ahead far off (the tests of it set IDLE_DELAY)."""
     monkeypatch.setattr(widgets, "REGISTRY", [])
+    monkeypatch.setattr(widgets, "ACTIVITY", widgets._Activity())
+    monkeypatch.setattr(widgets, "BACKGROUND", widgets._Background())
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 3600.0)
 
 
 # ---------------------------------------------------------------- live views
@@ -163,6 +167,283 @@ def test_stored_frames_are_bounded(monkeypatch):
     assert kept[-1] == (("slope", 2),) and (("slope", 0),) not in kept  # the oldest went first
 
 
+# ---------------------------------------------------------------- drawing ahead while idle
+def _two_controls(calls):
+    return widgets.live(_make_draw(calls), slope=widgets.choice([-2, -1, 0, 1, 2], 0, "slope"),
+                        label=widgets.choice(["a", "b", "c"], "b", "label"))
+
+
+def test_neighbours_are_one_step_away_on_the_control_moved_last_onward_first():
+    view = _two_controls([])
+    assert view.neighbours() == []  # before any move nothing is drawn ahead
+    view.controls["slope"].value = -1  # moved slope down: further down first, then back
+    assert view.neighbours() == [{"slope": -2, "label": "b"}, {"slope": 0, "label": "b"}]
+    view.controls["label"].value = "a"  # moved label leftwards: nothing further left, then back
+    assert view.neighbours() == [{"slope": -1, "label": "b"}]
+    view.controls["label"].value = "b"  # and rightwards: onward first
+    assert view.neighbours() == [{"slope": -1, "label": "c"}, {"slope": -1, "label": "a"}]
+
+
+def test_prefetch_draws_the_next_step_so_it_is_a_stored_frame():
+    calls = []
+    view = _two_controls(calls)
+    view.controls["slope"].value = 1
+    assert view.prefetch() == 1 and calls[-1] == (2, "b")  # onward; the way back (0) is stored already
+    assert view.prefetch() == 0  # nothing left to draw: at most two frames per move, none for the other control
+    expected = view.render({"slope": 2, "label": "b"})[0]
+    del calls[:]
+    view.controls["slope"].value = 2
+    assert calls == [] and bytes(view.image.value) == expected  # shown without drawing
+    assert "b: slope = 2" in _shown(view)
+
+
+def test_a_draw_failing_ahead_is_not_retried_and_is_left_for_the_learner():
+    calls = []
+
+    def draw(fig, x):
+        calls.append(x)
+        if x == 3:
+            raise ValueError("no data for 3")
+        fig.add_subplot().plot([0, x])
+        return f"x = {x}"
+
+    view = widgets.live(draw, x=widgets.choice([0, 1, 2, 3], 1, "x"))
+    view.controls["x"].value = 2
+    assert view.prefetch() == 0  # 3, onward, fails: no error, nothing stored
+    assert (("x", 3),) not in view.frames and calls == [1, 2, 3]
+    assert view.prefetch() == 0 and calls == [1, 2, 3]  # not tried again ahead
+    with pytest.raises(ValueError, match="no data for 3"):  # the learner's own move shows the error
+        view.controls["x"].value = 3
+
+
+def test_prefetch_gives_way_to_a_frame_drawn_on_another_thread():
+    import threading
+
+    calls = []
+    view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1], 0, "slope"))
+    view.controls["slope"].value = 1
+    view.controls["slope"].value = 0  # moved back down: -1, onward, is not drawn yet
+    holding, release = threading.Event(), threading.Event()
+
+    def redraw_elsewhere():
+        with widgets._DRAWING:  # what a redraw on a subshell thread holds while it draws
+            holding.set()
+            release.wait(5)
+
+    other = threading.Thread(target=redraw_elsewhere)
+    other.start()
+    holding.wait(5)
+    try:
+        assert view.prefetch() == 0 and len(calls) == 2  # nothing drawn while the other frame is in progress
+    finally:
+        release.set()
+        other.join()
+    assert view.prefetch() == 1 and calls[-1] == (-1, "line")
+
+
+def test_prefetch_runs_on_the_event_loop_after_a_pause_and_never_without_one(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.05)
+    calls = []
+
+    async def session():
+        view = widgets.live(_make_draw(calls), slope=widgets.choice([-2, -1, 0, 1, 2], 0, "slope"))
+        await asyncio.sleep(0.2)
+        assert view._prefetch_handle is None and calls == [(0, "line")]  # nothing ahead before the first move
+        for value in (1, -1):  # a learner stepping faster than the pause: nothing is drawn ahead
+            await asyncio.sleep(0.02)
+            view.controls["slope"].value = value
+        drawn = list(calls)
+        assert drawn == [(0, "line"), (1, "line"), (-1, "line")]
+        await asyncio.sleep(0.5)  # idle: the missing neighbours of -1 are drawn ahead, one per callback
+        assert set(calls[len(drawn):]) == {(-2, "line")} and view._prefetch_handle is None
+        view.controls["slope"].value = 1
+        view.close()  # a closed view draws nothing more
+        await asyncio.sleep(0.2)
+        return view
+
+    view = asyncio.run(session())
+    assert (2, "line") not in calls and view._prefetch_handle is None
+
+
+def test_prefetch_can_be_turned_off(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(widgets, "PREFETCH", False)
+    monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.01)
+    calls = []
+
+    async def session():
+        view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1, 2], 0, "slope"))
+        view.controls["slope"].value = 1  # 2 would be drawn ahead
+        await asyncio.sleep(0.2)
+        return view
+
+    view = asyncio.run(session())
+    assert calls == [(0, "line"), (1, "line")] and view._prefetch_handle is None
+
+
+# ---------------------------------------------------------------- every setting drawn ahead once the kernel is idle
+def _grid_view(calls, tag="v", a=1, b=1):
+    def draw(fig, a, b):
+        calls.append((tag, a, b))
+        fig.add_subplot().plot([0, 1], [a, b])
+        return f"{tag} {a} {b}"
+    draw.__name__ = f"draw_{tag}"
+    return widgets.live(draw, a=widgets.choice([0, 1, 2, 3], a, "a"), b=widgets.choice([0, 1, 2], b, "b"))
+
+
+def test_every_setting_is_drawn_ahead_nearest_first():
+    calls = []
+    view = _grid_view(calls)
+    while view.draw_ahead():
+        pass
+    drawn = [(a, b) for _, a, b in calls[1:]]
+    assert drawn[:4] == [(2, 1), (0, 1), (1, 2), (1, 0)]  # one step on each control (onward, then back)
+    distance = [abs(a - 1) + abs(b - 1) for a, b in drawn]
+    assert distance == sorted(distance) and max(distance) == 3  # then two steps, then three
+    assert sorted(drawn + [(1, 1)]) == [(a, b) for a in range(4) for b in range(3)]  # every setting, once
+    assert len(view.frames) == 12 and view.next_ahead() is None
+
+
+def test_drawing_ahead_stops_at_the_budget_and_never_evicts(monkeypatch):
+    calls = []
+    view = _grid_view(calls)
+    view.controls["a"].value = 2  # the learner's frames: (1, 1) and (2, 1)
+    shown = dict(view.frames)
+    monkeypatch.setattr(widgets, "CACHE_BYTES", int(4.5 * max(len(png) for png, _ in shown.values())))
+    while view.draw_ahead():
+        pass
+    assert all(key in view.frames for key in shown)  # nothing the learner saw was evicted
+    assert 3 <= len(view.frames) <= 4 and view.stored_bytes <= widgets.CACHE_BYTES
+    assert view.stored_bytes == sum(len(png) for png, _ in view.frames.values())
+    assert view.next_ahead() is None  # stopped: no more frames drawn ahead
+    drawn, kept = len(calls), dict(view.frames)
+    monkeypatch.setattr(widgets, "CACHE_BYTES", view.stored_bytes)  # no room for one more frame
+    view.controls["a"].value = 1  # back to a stored frame: the neighbour onward, (0, 1), is missing
+    for _ in range(5):
+        view.prefetch(limit=1)  # the move's neighbour does not fit: not drawn (and not again and again)
+    assert len(calls) == drawn and view.frames == kept
+
+
+def _run_loop(session):
+    import asyncio
+    return asyncio.run(session())
+
+
+def _until(condition, timeout=10.0):
+    """Sleep on the event loop until condition() holds (a loaded machine may be slow); its last value."""
+    import asyncio
+    import time
+
+    async def wait():
+        deadline = time.monotonic() + timeout
+        while not condition() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        return condition()
+    return wait()
+
+
+def test_nothing_is_drawn_ahead_while_cells_run_or_before_the_idle_delay(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.3)
+    activity = widgets.ACTIVITY
+    calls = []
+
+    async def session():
+        activity.pre_run_cell()  # the cell that creates the view
+        view = _grid_view(calls)
+        for _ in range(6):  # Run All: cells back to back, far less than IDLE_DELAY apart
+            await asyncio.sleep(0.1)
+            activity.post_run_cell()
+            await asyncio.sleep(0.01)
+            activity.pre_run_cell()
+        await asyncio.sleep(0.4)  # a long cell: still nothing
+        assert len(calls) == 1, calls
+        activity.post_run_cell()
+        await asyncio.sleep(0.15)  # idle, but not for IDLE_DELAY yet
+        assert len(calls) == 1, calls
+        assert await _until(lambda: len(view.frames) == 12)  # then every setting, in the background
+        return view
+
+    _run_loop(session)
+    assert len(calls) == 12 and widgets.BACKGROUND.handle is None  # done: no callback left
+
+
+def test_views_take_turns_one_frame_per_callback_the_moved_one_first(monkeypatch):
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "MOVE_QUIET", 0.0)
+    calls = []
+    first = _grid_view(calls, "first")
+    _grid_view(calls, "second")
+    first.controls["a"].value = 2  # the learner moves the first view last
+    del calls[:]
+    order = []
+    for _ in range(8):
+        before = len(calls)
+        widgets.BACKGROUND.step()  # one callback (no event loop here: the next is not scheduled)
+        assert len(calls) == before + 1  # one frame per callback: a move waits for one frame at most
+        order.append(calls[-1][0])
+    assert calls[0] == ("first", 3, 1)  # the neighbour onward of the move comes first
+    assert order[1:] == ["first", "second"] * 3 + ["first"]  # then turns, the moved view first
+
+
+def test_while_a_learner_steps_only_the_neighbours_are_drawn_ahead(monkeypatch):
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "MOVE_QUIET", 60.0)
+    calls = []
+    view = _grid_view(calls)
+    view.controls["a"].value = 2
+    del calls[:]
+    for _ in range(4):
+        widgets.BACKGROUND.step()
+    assert calls == [("v", 3, 1)]  # the next step onward; nothing else until MOVE_QUIET after the move
+
+
+def test_a_closed_or_replaced_view_draws_nothing_more(monkeypatch):
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.0)
+    calls = []
+    old = _grid_view(calls, "same")
+    new = _grid_view(calls, "same")  # the cell re-run: the old view is closed and replaced
+    assert old._closed and old.next_ahead() is None and old.draw_ahead() is None
+    new.close()
+    del calls[:]
+    widgets.BACKGROUND.step()
+    assert calls == [] and widgets.BACKGROUND.views() == []
+
+
+def test_drawing_ahead_starts_again_from_the_setting_shown():
+    calls = []
+    view = _grid_view(calls)
+    assert view.next_ahead() == {"a": 2, "b": 1}
+    view.controls["a"].value = 3
+    view.controls["b"].value = 2
+    del calls[:]
+    view.draw_ahead()
+    view.draw_ahead()
+    assert calls == [("v", 2, 2), ("v", 1, 2)]  # nearest to (3, 2) first ((3, 1) is stored: the learner saw it)
+
+
+def test_opaque_frames_are_rgb_pngs_with_the_same_pixels_and_transparency_is_kept():
+    import io
+
+    import PIL.Image
+
+    fig = plt.figure(figsize=(2, 1), dpi=50)
+    fig.add_subplot().plot([0, 1])
+    data = widgets.png_bytes(fig)
+    assert data[25] == 2  # PNG colour type 2: RGB, no alpha channel to compress
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    np.testing.assert_array_equal(np.asarray(PIL.Image.open(io.BytesIO(data))), rgba[..., :3])
+    clear = plt.figure(figsize=(2, 1), dpi=50, facecolor="none")
+    clear.add_subplot().plot([0, 1])
+    assert widgets.png_bytes(clear)[25] == 6  # RGBA: a transparent figure stays transparent
+
+
 # ---------------------------------------------------------------- layout reuse
 def _constrained_png(draw, figsize, **values) -> bytes:
     """What the view showed before layouts were reused: a constrained-layout figure rendered from scratch."""
@@ -240,6 +521,14 @@ def test_choice_gives_named_options_buttons_or_a_dropdown():
     assert isinstance(numeric_text, widgets.widgets.SelectionSlider)
     # the dropdown is wide enough for the longest name (~7.5 px a character)
     assert int(many.layout.width[:-2]) >= int(many.style.description_width[:-2]) + 7 * len("dA1: W2 not transposed")
+
+
+@pytest.mark.parametrize("labels, needed_px", [  # scrollWidth measured in JupyterLab 4.6 / Chromium
+    (["Adam", "SGD", "momentum"], 96), (["linear", "log", "layer 2 only"], 97), (["WWWWWWWWWWWW"], 174)])
+def test_toggle_buttons_are_wide_enough_for_their_labels(labels, needed_px):
+    buttons = widgets.choice(labels, labels[0], "optimizer")
+    assert isinstance(buttons, widgets.widgets.ToggleButtons)
+    assert int(buttons.style.button_width[:-2]) >= needed_px  # was 86 px for "momentum": "Adam" cut to "Ad…"
 
 
 def _px(text: str) -> int:
