@@ -22,8 +22,7 @@ While the kernel is idle the views render settings ahead (``PREFETCH``), so a le
 stored frame:
 
 - after a move, the settings one step away on the moved control (onward first; the way back is usually
-  stored already), on the event loop of the thread that handled the move, one frame per callback, after
-  ``PREFETCH_DELAY`` s without a move (a learner stepping quickly is not slowed);
+  stored already), after ``PREFETCH_DELAY`` s without a move (a learner stepping quickly is not slowed);
 - once no cell has run for ``IDLE_DELAY`` s (IPython's pre_run_cell / post_run_cell events, watched from the
   first live() call), every setting of every open view, nearest to the shown one first (breadth-first: one
   step on each control, then two, ...), on the kernel's event loop, one frame per callback. The views take
@@ -270,7 +269,6 @@ class LiveView(widgets.VBox):
         self.add_class(self.css_class)
         self._closed = False
         self._last_move: tuple | None = None  # (control name, +1 or -1): what the learner did last
-        self._prefetch_handle = None  # the pending call on the kernel's event loop
         self._prefetch_failed: set = set()  # settings whose draw failed ahead: left for the learner's move
         self._ahead = None  # (the shown setting, the iterator over the others nearest first) while idle
         self.touched = time.monotonic()  # created or last moved: the most recent goes first while idle
@@ -383,7 +381,6 @@ class LiveView(widgets.VBox):
         if name is not None and change["old"] in options and change["new"] in options:
             self._last_move = (name, 1 if options.index(change["new"]) > options.index(change["old"]) else -1)
         self.touched = ACTIVITY.last_move = time.monotonic()
-        self._schedule_prefetch()
         BACKGROUND.kick(moved=True)
 
     # ------------------------------------------------------------ rendering ahead while idle
@@ -474,57 +471,12 @@ class LiveView(widgets.VBox):
                 continue
         return out
 
-    def prefetch(self, limit: int | None = None) -> int:
-        """Render up to `limit` missing neighbours now (all if None); how many were rendered.
-
-        Gives way at once when a frame is being drawn elsewhere (a learner's redraw on another thread); a draw
-        that fails here is not tried again ahead: the learner's own move to it shows the error."""
-        done = 0
-        for values in self._missing_neighbours()[:limit]:
-            if self._closed or not _DRAWING.acquire(blocking=False):
-                break
-            try:
-                self.frame(values, ahead=True)
-            except Exception:  # noqa: BLE001 - never let a frame drawn ahead disturb the kernel
-                self._prefetch_failed.add(tuple(sorted(values.items())))
-                return done
-            finally:
-                _DRAWING.release()
-            done += 1
-        return done
-
-    def _schedule_prefetch(self, delay: float | None = None) -> None:
-        """After `delay` s (PREFETCH_DELAY) without a move, render one neighbour on the kernel's event loop,
-        then the next one in a later callback (a message that arrives meanwhile is handled in between)."""
-        if self._prefetch_handle is not None:
-            self._prefetch_handle.cancel()
-            self._prefetch_handle = None
-        if not PREFETCH or self._closed:
-            return
-        try:
-            loop = asyncio.get_running_loop()  # the kernel's loop; none outside a kernel (tests, scripts)
-        except RuntimeError:
-            return
-        self._prefetch_handle = loop.call_later(PREFETCH_DELAY if delay is None else delay, self._prefetch_step)
-
-    def _prefetch_step(self) -> None:
-        self._prefetch_handle = None
-        if self._closed or ACTIVITY.running or not self._missing_neighbours():  # a cell's end starts it again
-            return
-        if self.prefetch(limit=1):
-            self._schedule_prefetch(delay=0)
-        elif self._missing_neighbours() and not self._closed:  # gave way to a redraw: try again after a pause
-            self._schedule_prefetch()
-
     def close(self, keep=()) -> None:
         """Close every widget of the view (but those in `keep`) and drop its frames and figure (the object
         may live on in Out[]). Safe to call twice (ipywidgets calls it again on garbage collection)."""
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        if self._prefetch_handle is not None:
-            self._prefetch_handle.cancel()
-            self._prefetch_handle = None
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
         self.frames, self.figure, self._ahead, self.stored_bytes = {}, None, None, 0

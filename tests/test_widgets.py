@@ -184,12 +184,12 @@ def test_neighbours_are_one_step_away_on_the_control_moved_last_onward_first():
     assert view.neighbours() == [{"slope": -1, "label": "c"}, {"slope": -1, "label": "a"}]
 
 
-def test_prefetch_draws_the_next_step_so_it_is_a_stored_frame():
+def test_the_next_step_is_drawn_ahead_first_so_it_is_a_stored_frame():
     calls = []
     view = _two_controls(calls)
     view.controls["slope"].value = 1
-    assert view.prefetch() == 1 and calls[-1] == (2, "b")  # onward; the way back (0) is stored already
-    assert view.prefetch() == 0  # nothing left to draw: at most two frames per move, none for the other control
+    assert view.draw_ahead() and calls[-1] == (2, "b")  # onward; the way back (0) is stored already
+    assert view._missing_neighbours() == []  # at most two frames per move, none for the other control
     expected = view.render({"slope": 2, "label": "b"})[0]
     del calls[:]
     view.controls["slope"].value = 2
@@ -209,14 +209,16 @@ def test_a_draw_failing_ahead_is_not_retried_and_is_left_for_the_learner():
 
     view = widgets.live(draw, x=widgets.choice([0, 1, 2, 3], 1, "x"))
     view.controls["x"].value = 2
-    assert view.prefetch() == 0  # 3, onward, fails: no error, nothing stored
+    assert view.draw_ahead()  # 3, onward, fails: no error, nothing stored
     assert (("x", 3),) not in view.frames and calls == [1, 2, 3]
-    assert view.prefetch() == 0 and calls == [1, 2, 3]  # not tried again ahead
+    while view.draw_ahead():  # the rest (0) is drawn; 3 is not tried again ahead
+        pass
+    assert calls == [1, 2, 3, 0]
     with pytest.raises(ValueError, match="no data for 3"):  # the learner's own move shows the error
         view.controls["x"].value = 3
 
 
-def test_prefetch_gives_way_to_a_frame_drawn_on_another_thread():
+def test_drawing_ahead_gives_way_to_a_frame_drawn_on_another_thread():
     import threading
 
     calls = []
@@ -234,54 +236,60 @@ def test_prefetch_gives_way_to_a_frame_drawn_on_another_thread():
     other.start()
     holding.wait(5)
     try:
-        assert view.prefetch() == 0 and len(calls) == 2  # nothing drawn while the other frame is in progress
+        assert view.draw_ahead() is False and len(calls) == 2  # nothing drawn while the other frame is in progress
     finally:
         release.set()
         other.join()
-    assert view.prefetch() == 1 and calls[-1] == (-1, "line")
+    assert view.draw_ahead() and calls[-1] == (-1, "line")
 
 
-def test_prefetch_runs_on_the_event_loop_after_a_pause_and_never_without_one(monkeypatch):
+def test_neighbours_are_drawn_on_the_event_loop_after_a_pause_and_never_without_one(monkeypatch):
     import asyncio
+    import time
 
     monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.05)
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.0)  # no cell has run: idle
+    monkeypatch.setattr(widgets, "MOVE_QUIET", 3600.0)  # a learner still at it: only neighbours are drawn ahead
+    widgets.ACTIVITY.last_move = time.monotonic()
     calls = []
 
     async def session():
         view = widgets.live(_make_draw(calls), slope=widgets.choice([-2, -1, 0, 1, 2], 0, "slope"))
         await asyncio.sleep(0.2)
-        assert view._prefetch_handle is None and calls == [(0, "line")]  # nothing ahead before the first move
+        assert calls == [(0, "line")]  # nothing ahead before the first move
         for value in (1, -1):  # a learner stepping faster than the pause: nothing is drawn ahead
             await asyncio.sleep(0.02)
             view.controls["slope"].value = value
         drawn = list(calls)
         assert drawn == [(0, "line"), (1, "line"), (-1, "line")]
-        await asyncio.sleep(0.5)  # idle: the missing neighbours of -1 are drawn ahead, one per callback
-        assert set(calls[len(drawn):]) == {(-2, "line")} and view._prefetch_handle is None
+        await asyncio.sleep(0.5)  # a pause: the missing neighbour of -1 is drawn ahead, nothing else yet
+        assert calls[len(drawn):] == [(-2, "line")]
         view.controls["slope"].value = 1
         view.close()  # a closed view draws nothing more
         await asyncio.sleep(0.2)
         return view
 
-    view = asyncio.run(session())
-    assert (2, "line") not in calls and view._prefetch_handle is None
+    asyncio.run(session())
+    assert (2, "line") not in calls
 
 
-def test_prefetch_can_be_turned_off(monkeypatch):
+def test_drawing_ahead_can_be_turned_off(monkeypatch):
     import asyncio
 
     monkeypatch.setattr(widgets, "PREFETCH", False)
     monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.01)
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "MOVE_QUIET", 0.0)
     calls = []
 
     async def session():
         view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1, 2], 0, "slope"))
-        view.controls["slope"].value = 1  # 2 would be drawn ahead
+        view.controls["slope"].value = 1  # 2 would be drawn ahead, then -1
         await asyncio.sleep(0.2)
         return view
 
-    view = asyncio.run(session())
-    assert calls == [(0, "line"), (1, "line")] and view._prefetch_handle is None
+    asyncio.run(session())
+    assert calls == [(0, "line"), (1, "line")]
 
 
 # ---------------------------------------------------------------- every setting drawn ahead once the kernel is idle
@@ -323,7 +331,7 @@ def test_drawing_ahead_stops_at_the_budget_and_never_evicts(monkeypatch):
     monkeypatch.setattr(widgets, "CACHE_BYTES", view.stored_bytes)  # no room for one more frame
     view.controls["a"].value = 1  # back to a stored frame: the neighbour onward, (0, 1), is missing
     for _ in range(5):
-        view.prefetch(limit=1)  # the move's neighbour does not fit: not drawn (and not again and again)
+        assert view.draw_ahead() is None  # the move's neighbour does not fit: not drawn (and not again and again)
     assert len(calls) == drawn and view.frames == kept
 
 
