@@ -26,8 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import network
-from .validation import as_hard_labels, as_matrix
+from . import metrics, network
+from .validation import as_matrix
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 DTYPES = {np.dtype(np.float64): torch.float64, np.dtype(np.float32): torch.float32}
@@ -54,17 +54,10 @@ def to_columns(T) -> np.ndarray:
 
 def class_indices(Y) -> torch.Tensor:
     """Labels as one-hot (C, m) or (1, m) integers -> (m,) int64 tensor of class indices (nn.CrossEntropyLoss's
-    target)."""
-    Y = np.asarray(Y)
-    if Y.ndim != 2:
-        raise ValueError(f"Y must be 2-D: one-hot (C, m) or (1, m) class labels; got shape {Y.shape}")
-    labels = as_hard_labels(Y, Y.shape[1]) if Y.shape[0] > 1 else Y
-    if not np.all(labels == np.round(labels)):
-        raise ValueError("Y must hold whole class numbers (or one-hot columns)")
-    return torch.tensor(np.asarray(labels).reshape(-1).astype(np.int64))
+    target); the checks are helpers.metrics.class_indices'."""
+    return torch.from_numpy(metrics.class_indices(Y).astype(np.int64))
 
 
-# ---------------------------------------------------------------- parameters: dict <-> nn.Sequential
 def sequential_from_params(params: dict, hidden: str = "relu", keep_prob=1.0, *, batch_norm=False,
                            running: dict | None = None, bn_momentum: float = network.BN_MOMENTUM,
                            bn_eps: float = network.BN_EPS) -> nn.Sequential:

@@ -44,6 +44,10 @@ def test_class_indices_from_one_hot_and_labels():
     assert tb.class_indices(np.array([[1, 0, 3]])).dtype == torch.int64
     with pytest.raises(ValueError, match="2-D"):
         tb.class_indices(np.array([1, 0]))
+    with pytest.raises(ValueError, match="class indices must be in"):  # a negative class is no class
+        tb.class_indices(np.array([[1, -1, 3]]))
+    with pytest.raises(ValueError, match="one-hot"):  # soft labels have no single class
+        tb.class_indices(np.array([[0.7, 0.0], [0.3, 1.0]]))
 
 
 @pytest.mark.parametrize("hidden, output, batch_norm",
