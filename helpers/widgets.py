@@ -13,10 +13,11 @@ The lab pattern, used by every notebook:
 A view keeps every frame it rendered (the controls take discrete values): going back to a setting
 already seen sends the stored PNG again without drawing. A new setting is drawn into a fresh figure (no
 Figure.clear()) with one renderer (matplotlib caches text sizes per renderer), and the constrained layout
-is computed once per arrangement of axes and tick labels (``layout_key``) and then reused: the same
-pixels for a fraction of the time. Controls have fixed widths (the track does not move when a label
-changes length): numbers get a slider, named options toggle buttons or a dropdown. The image is shown at
-its own pixel size.
+is computed once per arrangement of axes and tick-label shapes (``layout_key``: all digits count alike;
+end labels by how far they stick out) and then reused: the same picture, the axes within a
+few pixels of a fresh layout and no label cut, for a fraction of the time. Controls have fixed widths (the
+track does not move when a label changes length): numbers get a slider, named options toggle buttons or a
+dropdown. The image is shown at its own pixel size, and its message goes before the text's.
 
 While the kernel is idle the views render settings ahead (``PREFETCH``), so a learner's step is usually a
 stored frame:
@@ -28,15 +29,18 @@ stored frame:
   step on each control, then two, ...), on the kernel's event loop, one frame per callback. The views take
   turns, the most recently moved (or created) first; the neighbours of the learner's last move come before
   all that, and the rest waits until ``MOVE_QUIET`` s after the last move (a learner stepping through a
-  control waits for no frame but its neighbours, which are its next steps). A view stops when every setting is stored or the next frame would not fit in its
-  ``CACHE_BYTES`` (drawing ahead never evicts a frame: memory stays bounded by the views' budgets).
+  control waits for no frame but its neighbours, which are its next steps). A view stops when every setting
+  is stored or the next frame would not fit in its ``CACHE_BYTES`` (drawing ahead never evicts a frame:
+  memory stays bounded by the views' budgets).
 
 Nothing is drawn ahead while a cell runs (Run All, nbval and nbclient run cells back to back, far less
 than ``IDLE_DELAY`` apart: executing a notebook is not slowed, and no output changes). One lock keeps a
 frame drawn ahead from starting while a redraw runs on another thread (JupyterLab may handle widget
-messages on kernel subshell threads); a move that comes while a frame is drawn ahead waits for that one
-frame. A closed view (its cell re-run) draws nothing more. ``LABS_PREFETCH=0`` in the environment turns it
-all off (the benchmark times cold settings that way).
+messages on kernel subshell threads); a move to a stored frame never waits for it, a move to a new setting
+waits for that one frame. Frames drawn ahead leave ``BETWEEN_FRAMES`` s to the event loop in between, so a
+message that arrives meanwhile reaches its handler after one frame, not several. A closed view (its cell
+re-run) draws nothing more. ``LABS_PREFETCH=0`` in the environment turns it all off (the benchmark times
+cold settings that way).
 
 Every live view is recorded in ``REGISTRY`` so the benchmark can time each redraw directly. Re-running
 a cell replaces its view there and closes the old view's widgets (no growth on re-runs).
@@ -62,6 +66,7 @@ import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 REGISTRY: list = []  # the LiveView of every live() call in this kernel; a re-run cell replaces its entry
@@ -77,7 +82,10 @@ TOGGLE_MAX_OPTIONS, TOGGLE_MAX_CHARS = 4, 12  # more or longer named options get
 CACHE_BYTES = 48 * 2**20  # PNG frames kept per view (a frame is ~50-200 kB)
 PREFETCH = os.environ.get("LABS_PREFETCH", "1") != "0"  # render the neighbouring settings while idle
 PREFETCH_DELAY = 0.15  # s without a move before the neighbours are rendered (a quick stepper is not slowed)
-IDLE_DELAY = 1.0  # s after the last cell ended before every setting is rendered ahead (Run All's gaps are far shorter)
+IDLE_DELAY = 0.5  # s after the last cell ended before every setting is rendered ahead (Run All's gaps are far shorter)
+# s between frames drawn ahead: a learner's message reaches its handler through several turns of the event loop,
+# and a frame drawn ahead at every turn held the first move after Run All back by two or three frames
+BETWEEN_FRAMES = 0.01
 MOVE_QUIET = 2.0  # s after a move before the other settings are (again): a stepping learner only waits for neighbours
 _view_ids = itertools.count()
 
@@ -188,24 +196,65 @@ def encode_png(canvas: FigureCanvasAgg) -> bytes:
     return buf.getvalue()
 
 
+_DIGIT = re.compile(r"[0-9]")
+_MATH_MARKUP = re.compile(r"\\mathdefault|[${}^_]")  # "$\mathdefault{10^{-3}}$" shows as about "10-3"
+OVERHANG_STEP_PX = 3  # end tick labels past the axes' edge are told apart in steps this fine (under the layout's pad)
+SPARE_STEPS = 3  # a stored layout with up to this many steps more room at an end is reused (~9 px more white)
+
+
 def _tick_labels(axis) -> tuple:
-    """The major tick labels and offset text ("1e6") an axis will draw (what sets its margin), without drawing."""
+    """What an axis' tick labels add to the layout's key, without drawing them: the shapes of the major labels
+    and of the offset text ("1e6"), every digit written 0 (the font's digits share one advance width, so
+    "0.25" and "1.75" need the same margin). How far the end labels reach past the axes is ``label_reach``."""
     if not axis.get_visible():
         return ()
+    labels = _visible_tick_labels(axis)[1]
+    shapes = tuple(sorted({_DIGIT.sub("0", text) for text in labels}))  # the widest / tallest sets the margin
+    return shapes, _DIGIT.sub("0", axis.major.formatter.get_offset())
+
+
+def _visible_tick_labels(axis) -> tuple[list, list]:
+    """(locations, labels) of the major ticks matplotlib will draw (those inside the view, give or take a
+    rounding error)."""
     low, high = sorted(axis.get_view_interval())
-    locs = [x for x in axis.get_majorticklocs() if low <= x <= high]
-    formatter = axis.major.formatter
-    return (*formatter.format_ticks(locs), formatter.get_offset())
+    close = 1e-10 * (high - low)
+    locs = [x for x in axis.get_majorticklocs() if low - close <= x <= high + close]
+    return locs, list(axis.major.formatter.format_ticks(locs))
 
 
-def _title_key(ax, title) -> tuple:
-    """A title only moves the layout through its line count, or its length when it may overhang the axes."""
+def _reach(axis) -> tuple[int, int]:
+    """How far the (first, last) tick label sticks out past the axes' ends: estimated from the label's length
+    and font size, in OVERHANG_STEP_PX steps (0: inside). A label at the very end widens the margin."""
+    locs, labels = _visible_tick_labels(axis) if axis.get_visible() else ([], [])
+    low, high = sorted(axis.get_view_interval())
+    if not locs:
+        return 0, 0
+    ends = axis.get_transform().transform([low, high, locs[0], locs[-1]])
+    span = ends[1] - ends[0]
+    if not span > 0:  # nonfinite or zero: nothing to estimate from
+        return 0, 0
+    fig, box = axis.figure, axis.axes.get_position()
+    horizontal = axis.axis_name == "x"
+    length_px = (box.width * fig.bbox.width) if horizontal else (box.height * fig.bbox.height)
+    size = axis.get_tick_params().get("labelsize", plt.rcParams[f"{axis.axis_name}tick.labelsize"])
+    size_px = FontProperties(size=size).get_size_in_points() * fig.dpi / 72
+    out = []
+    for text, to_edge in ((labels[0], ends[2] - ends[0]), (labels[-1], ends[1] - ends[3])):
+        half = 0.3 * len(_MATH_MARKUP.sub("", text)) * size_px if horizontal else 0.6 * size_px
+        reach = half - to_edge / span * length_px
+        out.append(math.ceil(reach / OVERHANG_STEP_PX) if text and reach > 0 else 0)
+    return out[0], out[1]
+
+
+def label_reach(fig: Figure) -> tuple:
+    """``_reach`` of the x and y axis of every axes of `fig`, in one flat tuple."""
+    return tuple(step for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for step in _reach(axis))
+
+
+def _title_key(title) -> tuple:
+    """A title moves the layout through its line count only: the constrained layout leaves a title's width out."""
     text = title.get_text()
-    if not text:
-        return ()
-    width_px = ax.get_position().width * ax.figure.bbox.width
-    overhang = len(max(text.splitlines(), key=len)) * 0.6 * title.get_fontsize() * ax.figure.dpi / 72 > width_px
-    return (text.count("\n") + 1, len(text) if overhang else 0)
+    return (text.count("\n") + 1,) if text else ()
 
 
 def layout_key(fig: Figure) -> tuple:
@@ -220,7 +269,7 @@ def layout_key(fig: Figure) -> tuple:
             type(ax).__name__, spec.get_geometry() if spec is not None else tuple(ax.get_position().bounds),
             (tuple(grid.get_width_ratios() or ()), tuple(grid.get_height_ratios() or ())) if grid is not None else (),
             ax.axison, _tick_labels(ax.xaxis), _tick_labels(ax.yaxis), ax.get_xlabel(), ax.get_ylabel(),
-            tuple(_title_key(ax, t) for t in (ax.title, ax._left_title, ax._right_title)),
+            tuple(_title_key(t) for t in (ax.title, ax._left_title, ax._right_title)),
             len(ax.texts), None if legend is None or legend._bbox_to_anchor is None else
             tuple(t.get_text() for t in legend.get_texts())))
     return tuple(parts)
@@ -256,7 +305,7 @@ class LiveView(widgets.VBox):
         self.stored_bytes = 0  # PNG bytes in self.frames
         self._largest = 0  # the largest frame stored: what the next frame drawn ahead may need
         self._full = False  # a frame drawn ahead did not fit: no more drawing ahead for this view
-        self.layouts: dict = {}  # layout_key -> axes positions found by the constrained layout
+        self.layouts: dict = {}  # layout_key -> [(label_reach, axes positions)] found by the constrained layout
         self.css_class = f"labs-live-{next(_view_ids)}"
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             max_width="100%", height="auto", align_self="flex-start", object_fit="contain"))
@@ -330,27 +379,36 @@ class LiveView(widgets.VBox):
 
         Laying out measures every tick label, title and axis label: about half of a redraw. A slider move
         usually changes the data drawn, not what sets the margins, so the axes go where they went before.
+        A stored layout serves a frame whose end tick labels reach no further past the axes than they did
+        in it, and at most SPARE_STEPS less (a little more white space at that end, never a cut label).
         """
         fig = self.figure
-        key = layout_key(fig)
-        if key not in self.layouts:
+        reach = label_reach(fig)
+        stored = self.layouts.setdefault(layout_key(fig), [])
+        positions = next((pos for room, pos in stored if len(room) == len(reach) and all(
+            0 <= r - n <= SPARE_STEPS for r, n in zip(room, reach, strict=True))), None)
+        if positions is None:
             fig.get_layout_engine().execute(fig)
-            self.layouts[key] = [ax.get_position(original=True) for ax in fig.axes]
+            positions = [ax.get_position(original=True) for ax in fig.axes]
+            stored.append((reach, positions))
         fig.set_layout_engine("none")
-        for ax, position in zip(fig.axes, self.layouts[key], strict=True):
+        for ax, position in zip(fig.axes, positions, strict=True):
             ax.set_position(position)
 
     def frame(self, values: dict, ahead: bool = False) -> tuple[bytes, str]:
         """(PNG bytes, text) at `values`: the stored frame if this setting was drawn before.
 
         ahead: drawn ahead, not asked for: stored only if it fits in CACHE_BYTES beside the frames kept (it
-        never evicts one); one that does not fit marks the view full (nothing more is drawn ahead)."""
+        never evicts one); one that does not fit marks the view full (nothing more is drawn ahead).
+        A stored frame is returned without waiting for a frame being drawn on another thread."""
+        try:
+            key = tuple(sorted(values.items()))
+            stored = self.frames.get(key)
+        except TypeError:  # unhashable values: draw every time
+            return self.render(values)
+        if stored is not None:
+            return stored
         with _DRAWING:
-            try:
-                key = tuple(sorted(values.items()))
-                hash(key)
-            except TypeError:  # unhashable values: draw every time
-                return self.render(values)
             if key not in self.frames:
                 png, text = self.render(values)
                 if ahead and self.stored_bytes + len(png) > CACHE_BYTES:
@@ -367,12 +425,12 @@ class LiveView(widgets.VBox):
     def redraw(self, **overrides) -> None:
         """Show the frame at the controls' values (or at overrides, as the benchmark does)."""
         png, text = self.frame({**self.values(), **overrides})
-        words = re.sub(r"\S+", lambda m: f"<span class='w'>{m.group()}</span>", html.escape(text))
-        self.text.value = f"<pre style='margin:0; white-space:pre-wrap'>{words}</pre>"
         width = int.from_bytes(png[16:20], "big")  # the PNG header's width: shown at its own pixel size
         if self.image.layout.width != f"{width}px":
             self.image.layout.width = f"{width}px"
-        self.image.value = png
+        self.image.value = png  # the picture's message first: the browser shows it before it re-renders the text
+        words = re.sub(r"\S+", lambda m: f"<span class='w'>{m.group()}</span>", html.escape(text))
+        self.text.value = f"<pre style='margin:0; white-space:pre-wrap'>{words}</pre>"
 
     def _on_change(self, change) -> None:
         self.redraw()
@@ -637,7 +695,7 @@ class _Background:
         if outcome is None:
             return  # everything stored or no room left: a move, a new view or a cell's end starts it again
         if self.loop is not None and not self.loop.is_closed():
-            self.handle = self.loop.call_later(0 if outcome else PREFETCH_DELAY, self.step)
+            self.handle = self.loop.call_later(BETWEEN_FRAMES if outcome else PREFETCH_DELAY, self.step)
 
 
 ACTIVITY = _Activity()

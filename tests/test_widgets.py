@@ -243,6 +243,34 @@ def test_drawing_ahead_gives_way_to_a_frame_drawn_on_another_thread():
     assert view.draw_ahead() and calls[-1] == (-1, "line")
 
 
+def test_a_stored_frame_is_shown_while_another_frame_is_drawn_elsewhere():
+    import threading
+
+    calls = []
+    view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1], 0, "slope"))
+    view.controls["slope"].value = 1
+    holding, release = threading.Event(), threading.Event()
+
+    def draw_elsewhere():
+        with widgets._DRAWING:  # a frame drawn ahead (or a redraw on a subshell thread) in progress
+            holding.set()
+            release.wait(5)
+
+    other = threading.Thread(target=draw_elsewhere)
+    other.start()
+    holding.wait(5)
+    try:
+        done = threading.Event()
+        mover = threading.Thread(target=lambda: (view.controls["slope"].__setattr__("value", 0), done.set()))
+        mover.start()
+        assert done.wait(2), "a stored frame waited for the frame drawn elsewhere"
+        assert len(calls) == 2 and bytes(view.image.value) == view.frames[(("slope", 0),)][0]
+    finally:
+        release.set()
+        other.join()
+        mover.join()
+
+
 def test_neighbours_are_drawn_on_the_event_loop_after_a_pause_and_never_without_one(monkeypatch):
     import asyncio
     import time
@@ -374,10 +402,30 @@ def test_nothing_is_drawn_ahead_while_cells_run_or_before_the_idle_delay(monkeyp
         await asyncio.sleep(0.15)  # idle, but not for IDLE_DELAY yet
         assert len(calls) == 1, calls
         assert await _until(lambda: len(view.frames) == 12)  # then every setting, in the background
+        assert await _until(lambda: widgets.BACKGROUND.handle is None)  # done: no callback left
         return view
 
     _run_loop(session)
-    assert len(calls) == 12 and widgets.BACKGROUND.handle is None  # done: no callback left
+    assert len(calls) == 12
+
+
+def test_a_message_arriving_while_frames_are_drawn_ahead_waits_one_frame_at_most(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(widgets, "IDLE_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "PREFETCH_DELAY", 0.0)
+    monkeypatch.setattr(widgets, "MOVE_QUIET", 0.0)
+    calls = []
+
+    async def session():
+        _grid_view(calls)
+        assert await _until(lambda: len(calls) >= 2)  # drawing ahead has begun
+        before = len(calls)
+        for _ in range(3):  # a shell message passes several turns of the event loop before its handler runs
+            await asyncio.sleep(0)
+        return len(calls) - before
+
+    assert _run_loop(session) <= 1
 
 
 def test_views_take_turns_one_frame_per_callback_the_moved_one_first(monkeypatch):
@@ -469,7 +517,7 @@ def test_a_reused_layout_draws_the_same_picture_as_a_fresh_constrained_layout():
     for value in (-2, -1, 1, 2):
         view.controls["slope"].value = value
         assert bytes(view.image.value) == _constrained_png(draw, (4, 3), slope=value), value
-    assert len(view.layouts) == 1  # same axes, ticks and labels: laid out once
+    assert _layouts_computed(view) == 1  # same axes, ticks and labels: laid out once
 
 
 def test_a_new_tick_label_gets_its_own_layout():
@@ -486,7 +534,74 @@ def test_a_new_tick_label_gets_its_own_layout():
     view.controls["top"].value = 1000000  # an offset text ("1e6") above the axes: the title moves up
     assert bytes(view.image.value) == _constrained_png(draw, (4, 3), top=1000000)
     view.controls["top"].value = 2  # labels 0.00 ... 2.00 differ from 0.0 ... 1.0 as well
-    assert len(view.layouts) == 4
+    assert _layouts_computed(view) == 4
+
+
+def _constrained_positions(draw, figsize, **values) -> list:
+    """Axes positions (figure px) a fresh constrained layout gives."""
+    fig = plt.figure(figsize=figsize, dpi=widgets._savefig_dpi(), layout="constrained")
+    draw(fig, **values)
+    fig.canvas.draw()
+    boxes = [ax.get_position().bounds for ax in fig.axes]
+    size = fig.bbox.width, fig.bbox.height
+    plt.close(fig)
+    return [(x * size[0], y * size[1], w * size[0], h * size[1]) for x, y, w, h in boxes]
+
+
+def test_tick_labels_of_one_shape_share_a_layout_within_two_pixels():
+    def draw(fig, top):
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, top])
+        ax.set_ylim(0, top)
+        return ""
+
+    tops = [1.0, 0.6, 1.2, 3.0, 4.0]  # ticks 0.0 ... 1.0, 0.0 ... 0.6, ...: one shape, other digits and counts
+    view = widgets.live(draw, figsize=(4, 3), top=widgets.choice(tops, 1.0, "top"))
+    for top in tops[1:]:
+        view.controls["top"].value = top
+        size = view.figure.bbox.width, view.figure.bbox.height
+        (x, y, w, h), = [(b.x0 * size[0], b.y0 * size[1], b.width * size[0], b.height * size[1])
+                         for b in (ax.get_position() for ax in view.figure.axes)]
+        assert (x, y, w, h) == pytest.approx(_constrained_positions(draw, (4, 3), top=top)[0], abs=2), top
+    assert _layouts_computed(view) == 1
+
+
+def test_a_tick_label_moved_to_the_axes_end_gets_its_own_layout():
+    def draw(fig, right):
+        ax = fig.add_subplot()
+        ax.plot([0, right], [0, 1])
+        ax.set_xlim(0, right)
+        ax.set_xticks([0, 50, 100])
+        return ""
+
+    view = widgets.live(draw, figsize=(4, 3), right=widgets.choice([140, 100, 102], 140, "right"))
+    view.controls["right"].value = 100  # "100" now sits on the right end, half of it past the axes
+    assert bytes(view.image.value) == _constrained_png(draw, (4, 3), right=100)
+    assert _layouts_computed(view) == 2
+    view.controls["right"].value = 102  # "100" just inside the end: the layout with room for it serves
+    assert _layouts_computed(view) == 2
+    fresh = _constrained_positions(draw, (4, 3), right=102)[0]
+    box = view.figure.axes[0].get_position()
+    width = box.width * view.figure.bbox.width
+    assert fresh[2] - widgets.SPARE_STEPS * widgets.OVERHANG_STEP_PX - 1 <= width <= fresh[2]
+
+
+def test_a_title_of_another_length_keeps_the_layout():
+    def draw(fig, extra):
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("a title as wide as its axes or wider" + "x" * extra)
+        return ""
+
+    view = widgets.live(draw, figsize=(3, 2), extra=widgets.choice([0, 1, 12], 0, "extra"))
+    for extra in (1, 12):
+        view.controls["extra"].value = extra  # the constrained layout leaves a title's width out: same axes
+        assert bytes(view.image.value) == _constrained_png(draw, (3, 2), extra=extra), extra
+    assert _layouts_computed(view) == 1
+
+
+def _layouts_computed(view) -> int:
+    return sum(len(found) for found in view.layouts.values())
 
 
 def test_a_draw_that_sets_its_own_layout_keeps_it():
