@@ -1,7 +1,9 @@
 """Unit tests for helpers.widgets (live views, static figures) and plotting.decision_grid."""
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 
 import matplotlib
 
@@ -218,41 +220,13 @@ def test_a_draw_failing_ahead_is_not_retried_and_is_left_for_the_learner():
         view.controls["x"].value = 3
 
 
-def test_drawing_ahead_gives_way_to_a_frame_drawn_on_another_thread():
-    import threading
-
-    calls = []
-    view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1], 0, "slope"))
-    view.controls["slope"].value = 1
-    view.controls["slope"].value = 0  # moved back down: -1, onward, is not drawn yet
-    holding, release = threading.Event(), threading.Event()
-
-    def redraw_elsewhere():
-        with widgets._DRAWING:  # what a redraw on a subshell thread holds while it draws
-            holding.set()
-            release.wait(5)
-
-    other = threading.Thread(target=redraw_elsewhere)
-    other.start()
-    holding.wait(5)
-    try:
-        assert view.draw_ahead() is False and len(calls) == 2  # nothing drawn while the other frame is in progress
-    finally:
-        release.set()
-        other.join()
-    assert view.draw_ahead() and calls[-1] == (-1, "line")
-
-
-def test_a_stored_frame_is_shown_while_another_frame_is_drawn_elsewhere():
-    import threading
-
-    calls = []
-    view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1], 0, "slope"))
-    view.controls["slope"].value = 1
+@contextlib.contextmanager
+def _frame_in_progress_elsewhere():
+    """Another thread holds the drawing lock (a redraw on a subshell thread, or a frame drawn ahead) until exit."""
     holding, release = threading.Event(), threading.Event()
 
     def draw_elsewhere():
-        with widgets._DRAWING:  # a frame drawn ahead (or a redraw on a subshell thread) in progress
+        with widgets._DRAWING:
             holding.set()
             release.wait(5)
 
@@ -260,15 +234,34 @@ def test_a_stored_frame_is_shown_while_another_frame_is_drawn_elsewhere():
     other.start()
     holding.wait(5)
     try:
-        done = threading.Event()
-        mover = threading.Thread(target=lambda: (view.controls["slope"].__setattr__("value", 0), done.set()))
-        mover.start()
-        assert done.wait(2), "a stored frame waited for the frame drawn elsewhere"
-        assert len(calls) == 2 and bytes(view.image.value) == view.frames[(("slope", 0),)][0]
+        yield
     finally:
         release.set()
         other.join()
-        mover.join()
+
+
+def test_drawing_ahead_gives_way_to_a_frame_drawn_on_another_thread():
+    calls = []
+    view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1], 0, "slope"))
+    view.controls["slope"].value = 1
+    view.controls["slope"].value = 0  # moved back down: -1, onward, is not drawn yet
+    with _frame_in_progress_elsewhere():
+        assert view.draw_ahead() is False and len(calls) == 2  # nothing drawn while the other frame is in progress
+    assert view.draw_ahead() and calls[-1] == (-1, "line")
+
+
+def test_a_stored_frame_is_shown_while_another_frame_is_drawn_elsewhere():
+    calls = []
+    view = widgets.live(_make_draw(calls), slope=widgets.choice([-1, 0, 1], 0, "slope"))
+    view.controls["slope"].value = 1
+    done = threading.Event()
+    mover = threading.Thread(target=lambda: (view.controls["slope"].__setattr__("value", 0), done.set()))
+    with _frame_in_progress_elsewhere():
+        mover.start()
+        shown_at_once = done.wait(2)
+    mover.join()
+    assert shown_at_once, "a stored frame waited for the frame drawn elsewhere"
+    assert len(calls) == 2 and bytes(view.image.value) == view.frames[(("slope", 0),)][0]
 
 
 def test_neighbours_are_drawn_on_the_event_loop_after_a_pause_and_never_without_one(monkeypatch):
