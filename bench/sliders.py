@@ -135,6 +135,11 @@ def parse(stdout: str) -> list[dict]:
     return []
 
 
+def _first_visit_median(view: dict) -> float:
+    """Median over settings of each one's first uncached render."""
+    return statistics.median(p["times"][0] for p in view["positions"])
+
+
 def _median(view: dict, key: str) -> float:
     return statistics.median(t for p in view["positions"] for t in p.get(key, p["times"]))
 
@@ -143,28 +148,30 @@ def section(runs) -> Section:
     """One row per live view of every lab: uncached render (median, max, its parts), PNG size, revisit."""
     sec = Section("Slider latency in the kernel: one uncached render per setting (controls moved one at a time), "
                   "its parts, and a revisit of a stored frame",
-                  ["lab / view", "settings", "median ms", "max ms", "as before ms", "draw ms", "layout+render ms",
-                   "png ms", "png kB", "revisit ms", "slowest setting"])
+                  ["lab / view", "settings", "first visit ms", "median ms", "max ms", "as before ms", "draw ms",
+                   "layout+render ms", "png ms", "png kB", "revisit ms", "slowest setting"])
     for run in runs:
         if run.error:
-            sec.rows.append([run.name] + ["-"] * 9 + ["not measured: the lab failed"])
+            sec.rows.append([run.name] + ["-"] * 10 + ["not measured: the lab failed"])
             continue
         if run.probe_error:
-            sec.rows.append([run.name] + ["-"] * 9 + [f"probe failed: {run.probe_error}"])
+            sec.rows.append([run.name] + ["-"] * 10 + [f"probe failed: {run.probe_error}"])
             continue
         views = parse(run.probe_stdout)
         if not views:
-            sec.rows.append([run.name] + ["-"] * 9 + ["no live() view"])
+            sec.rows.append([run.name] + ["-"] * 10 + ["no live() view"])
         for view in views:
             sec.rows.append(view_row(run.name, view))
-            median = _median(view, "times")
-            sec.targets.append(Target(f"slider {run.name}:{view['name']} render median < 100 ms (kernel side)",
-                                      f"{ms(median)} ms", median < TARGET_MEDIAN))
+            first = _first_visit_median(view)
+            sec.targets.append(Target(f"slider {run.name}:{view['name']} first-visit render median < 100 ms "
+                                      "(kernel side)", f"{ms(first)} ms", first < TARGET_MEDIAN))
             revisit = _median(view, "revisit")
             sec.targets.append(Target(f"slider {run.name}:{view['name']} revisit median < 30 ms (kernel side)",
                                       f"{ms(revisit)} ms", revisit < TARGET_REVISIT))
-    sec.notes.append("median/max = an uncached render (a setting not seen yet); as before = the same redraw the "
-                     "way it was done before (cleared figure, constrained layout on every draw), timed interleaved; "
+    sec.notes.append("first visit = the first render of each setting, in the sweep's order (what a learner's step to a "
+                     "setting not drawn yet costs: the layout is computed there when its key is new); "
+                     "median/max = every uncached render, the repeats included (they reuse the layout); "
+                     "as before = the same redraw the way it was done before (cleared figure, constrained layout on every draw), timed interleaved; "
                      "draw = the lab's draw(fig, ...); layout+render = axes placed (layout reused) and canvas drawn; "
                      "png = encoding; revisit = redraw of a setting already seen (stored frame), also what a "
                      "learner's next step costs once the view has drawn it ahead while idle (helpers.widgets.PREFETCH)")
@@ -179,6 +186,7 @@ def view_row(lab: str, view: dict) -> list[str]:
     slowest = max(view["positions"], key=lambda p: statistics.median(p["times"]))
     setting = ", ".join(f"{k}={v}" for k, v in slowest["values"].items())
     size = statistics.median(p.get("png_bytes", 0) for p in view["positions"]) / 1024
-    return [f"{lab}:{view['name']}", str(len(view["positions"])), ms(statistics.median(times)), ms(max(times)),
+    return [f"{lab}:{view['name']}", str(len(view["positions"])), ms(_first_visit_median(view)),
+            ms(statistics.median(times)), ms(max(times)),
             ms(_median(view, "before")), ms(_median(view, "draw")), ms(_median(view, "render")), ms(_median(view, "png")), f"{size:.0f}",
             ms(_median(view, "revisit")), f"{setting} ({ms(statistics.median(slowest['times']))} ms)"]
