@@ -7,20 +7,22 @@ The lab pattern, used by every notebook:
 2. ``show_static(draw, **defaults)`` in a normal cell: prints the text (nbval compares it) and leaves an
    ordinary PNG figure in the notebook, so GitHub, nbviewer and CI artifacts show the picture.
 3. ``live(draw, name=control, ...)`` in the next cell, marked ``# NBVAL_IGNORE_OUTPUT``: the same
-   drawing bound to ipywidgets controls. It renders to an ``Image`` widget (PNG bytes) and an HTML
-   text, so nothing is printed to the cell's stdout and re-execution under nbval stays clean.
+   drawing bound to ipywidgets controls. It renders PNG bytes and the numbers line into a ``FrameView``
+   (``helpers.frame_view``), so nothing is printed to the cell's stdout and re-execution under nbval stays clean.
 
-A view keeps every frame it rendered (the controls take discrete values): going back to a setting
-already seen sends the stored PNG again without drawing. A new setting is drawn into a fresh figure (no
+A view keeps every frame it rendered (the controls take discrete values), and so does the page: the
+``FrameView`` keeps every frame the kernel sent, keyed by the controls' option indices, and a move to a
+setting already in the page shows its frame at once, without waiting for the kernel (the kernel still
+sees the move, and sends the stored frame again without drawing). A new setting is drawn into a fresh figure (no
 Figure.clear()) with one renderer (matplotlib caches text sizes per renderer), and the constrained layout
 is computed once per arrangement of axes and tick-label shapes (``layout_key``: all digits count alike;
 end labels by how far they stick out) and then reused: the same picture, the axes within a
 few pixels of a fresh layout and no label cut, for a fraction of the time. Controls have fixed widths (the
 track does not move when a label changes length): numbers get a slider, named options toggle buttons or a
-dropdown. The image is shown at its own pixel size, and its message goes before the text's.
+dropdown. The image is shown at its own pixel size.
 
-While the kernel is idle the views render settings ahead (``PREFETCH``), so a learner's step is usually a
-stored frame:
+While the kernel is idle the views render settings ahead (``PREFETCH``) and send each frame to the page, so a
+learner's step is usually a frame the page already has:
 
 - after a move, the settings one step away on the moved control (onward first; the way back is usually
   stored already), after ``PREFETCH_DELAY`` s without a move (a learner stepping quickly is not slowed);
@@ -68,6 +70,9 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from .frame_view import FrameView, frame_key
+from .frame_view import options as _options
 
 REGISTRY: list = []  # the LiveView of every live() call in this kernel; a re-run cell replaces its entry
 # One frame drawn at a time in the whole kernel. JupyterLab 4.6 can send widget messages over kernel
@@ -290,7 +295,7 @@ def _close_tree(widget, keep=()) -> None:
 
 
 class LiveView(widgets.VBox):
-    """Controls above a text line and a PNG image, redrawn by ``draw`` whenever a control moves.
+    """Controls above a numbers line and a PNG image (``self.screen``), redrawn by ``draw`` whenever a control moves.
 
     Frames already rendered are kept (up to ``CACHE_BYTES``) and shown again without drawing; while the
     kernel is idle the settings one step away are rendered ahead (see the module docstring).
@@ -307,13 +312,11 @@ class LiveView(widgets.VBox):
         self._full = False  # a frame drawn ahead did not fit: no more drawing ahead for this view
         self.layouts: dict = {}  # layout_key -> [(label_reach, axes positions)] found by the constrained layout
         self.css_class = f"labs-live-{next(_view_ids)}"
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            max_width="100%", height="auto", align_self="flex-start", object_fit="contain"))
-        self.text = widgets.HTML()
+        self.screen = FrameView(self.controls, frames=self._stored_frames)  # numbers line and picture
         self._align_controls()
         # Set once, not with every frame: a <style> rewritten on each move restyles the whole page.
         self.css = widgets.HTML(self._style(), layout=widgets.Layout(display="none"))
-        super().__init__([widgets.VBox(list(self.controls.values())), self.text, self.image, self.css])
+        super().__init__([widgets.VBox(list(self.controls.values())), self.screen, self.css])
         self.add_class("labs-live")  # the browser test finds views by it
         self.add_class(self.css_class)
         self._closed = False
@@ -398,8 +401,8 @@ class LiveView(widgets.VBox):
     def frame(self, values: dict, ahead: bool = False) -> tuple[bytes, str]:
         """(PNG bytes, text) at `values`: the stored frame if this setting was drawn before.
 
-        ahead: drawn ahead, not asked for: stored only if it fits in CACHE_BYTES beside the frames kept (it
-        never evicts one); one that does not fit marks the view full (nothing more is drawn ahead).
+        ahead: drawn ahead, not asked for: stored (and sent to the page) only if it fits in CACHE_BYTES beside
+        the frames kept (it never evicts one); one that does not fit marks the view full (nothing more is drawn ahead).
         A stored frame is returned without waiting for a frame being drawn on another thread."""
         try:
             key = tuple(sorted(values.items()))
@@ -415,6 +418,8 @@ class LiveView(widgets.VBox):
                     self._full = True
                     return png, text
                 self.frames[key] = png, text
+                if ahead:
+                    self.screen.push(frame_key(self.controls, values), png, _numbers_html(text))
                 self.stored_bytes += len(png)
                 self._largest = max(self._largest, len(png))
                 while self.stored_bytes > CACHE_BYTES and len(self.frames) > 1:
@@ -424,13 +429,14 @@ class LiveView(widgets.VBox):
 
     def redraw(self, **overrides) -> None:
         """Show the frame at the controls' values (or at overrides, as the benchmark does)."""
-        png, text = self.frame({**self.values(), **overrides})
-        width = int.from_bytes(png[16:20], "big")  # the PNG header's width: shown at its own pixel size
-        if self.image.layout.width != f"{width}px":
-            self.image.layout.width = f"{width}px"
-        self.image.value = png  # the picture's message first: the browser shows it before it re-renders the text
-        words = re.sub(r"\S+", lambda m: f"<span class='w'>{m.group()}</span>", html.escape(text))
-        self.text.value = f"<pre style='margin:0; white-space:pre-wrap'>{words}</pre>"
+        values = {**self.values(), **overrides}
+        png, text = self.frame(values)
+        self.screen.show(frame_key(self.controls, values), png, _numbers_html(text))
+
+    def _stored_frames(self) -> list[tuple]:
+        """(key, png, numbers html) of every stored frame: what a browser view opened later is sent."""
+        return [(frame_key(self.controls, dict(values)), png, _numbers_html(text))
+                for values, (png, text) in list(self.frames.items())]
 
     def _on_change(self, change) -> None:
         self.redraw()
@@ -538,7 +544,6 @@ class LiveView(widgets.VBox):
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
         self.frames, self.figure, self._ahead, self.stored_bytes = {}, None, None, 0
-        self.image.value = b""
         for child in self.children:
             _close_tree(child, keep)
         self.layout.close()
@@ -550,9 +555,9 @@ class LiveView(widgets.VBox):
         return STORED_TEXT
 
 
-def _options(control) -> list:
-    """The option values of a selection control (slider, buttons, dropdown); [] for other controls."""
-    return list(getattr(control, "_options_values", None) or ())
+def _numbers_html(text: str) -> str:
+    """The numbers line as HTML: each word a no-wrap span (see LiveView._style)."""
+    return re.sub(r"\S+", lambda m: f"<span class='w'>{m.group()}</span>", html.escape(text))
 
 
 def _cell_id():

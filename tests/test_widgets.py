@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -31,13 +32,13 @@ def _make_draw(calls=None):
 
 def _shown(view) -> str:
     """The view's numbers line as HTML source without its tags (entities kept)."""
-    return re.sub(r"<[^>]+>", "", view.text.value)
+    return re.sub(r"<[^>]+>", "", view.screen.text)
 
 
 def test_the_numbers_line_wraps_between_words_only():
     view = widgets.live(lambda fig, x: f"ratio {x} < 1", x=widgets.choice(["2e-33"], "2e-33", "x"))
-    assert "<span class='w'>2e-33</span>" in view.text.value  # no break after "2e-"
-    assert "<span class='w'>&lt;</span>" in view.text.value
+    assert "<span class='w'>2e-33</span>" in view.screen.text  # no break after "2e-"
+    assert "<span class='w'>&lt;</span>" in view.screen.text
     assert f".{view.css_class} pre span.w {{white-space: nowrap;}}" in view.css.value
 
 
@@ -56,19 +57,19 @@ def test_live_redraws_image_and_text_when_the_control_moves():
     calls = []
     view = widgets.live(_make_draw(calls), slope=widgets.choice([-2, 0, 1, 2], 1, "slope"))
     assert isinstance(view, widgets.LiveView)
-    first_png, first_text = bytes(view.image.value), _shown(view)
+    first_png, first_text = bytes(view.screen.png), _shown(view)
     assert first_png.startswith(PNG_SIGNATURE)
     assert "slope = 1" in first_text
     assert calls == [(1, "line")]
 
     view.controls["slope"].value = -2
     assert calls[-1] == (-2, "line")
-    assert bytes(view.image.value).startswith(PNG_SIGNATURE)
-    assert bytes(view.image.value) != first_png
+    assert bytes(view.screen.png).startswith(PNG_SIGNATURE)
+    assert bytes(view.screen.png) != first_png
     assert "slope = -2" in _shown(view) and "slope = 1" not in _shown(view)
 
     view.controls["slope"].value = 1  # back to the start: the same picture again
-    assert bytes(view.image.value) == first_png
+    assert bytes(view.screen.png) == first_png
     assert _shown(view) == first_text
 
 
@@ -115,7 +116,7 @@ def test_rerunning_a_cell_replaces_its_view_and_closes_the_old_widgets():
         view = rerun()
     assert len(widgets.REGISTRY) == registry
     assert _widget_count() == instances
-    assert first.comm is None and first.image.comm is None and first.controls["slope"].comm is None
+    assert first.comm is None and first.screen.comm is None and first.controls["slope"].comm is None
     assert first.frames == {} and first.figure is None  # Out[] may keep the object: its memory goes
     assert view.comm is not None and widgets.REGISTRY[-1] is view
 
@@ -149,18 +150,18 @@ def test_a_view_shows_a_short_line_where_it_is_not_rendered():
 def test_a_revisited_setting_shows_the_stored_frame_without_drawing():
     calls = []
     view = widgets.live(_make_draw(calls), slope=widgets.choice([-2, 0, 1, 2], 1, "slope"))
-    first = bytes(view.image.value)
+    first = bytes(view.screen.png)
     view.controls["slope"].value = 2
     view.controls["slope"].value = 1
     assert calls == [(1, "line"), (2, "line")]  # 1 was not drawn again
-    assert bytes(view.image.value) == first
+    assert bytes(view.screen.png) == first
     assert view.frame({"slope": 1})[0] == first
     assert view.render({"slope": 1})[0] == first  # an uncached render gives the same bytes
 
 
 def test_stored_frames_are_bounded(monkeypatch):
     view = widgets.live(_make_draw(), slope=widgets.choice([-2, -1, 0, 1, 2], 0, "slope"))
-    size = len(view.image.value)
+    size = len(view.screen.png)
     monkeypatch.setattr(widgets, "CACHE_BYTES", int(2.5 * size))
     for value in (-2, -1, 1, 2):
         view.controls["slope"].value = value
@@ -195,7 +196,7 @@ def test_the_next_step_is_drawn_ahead_first_so_it_is_a_stored_frame():
     expected = view.render({"slope": 2, "label": "b"})[0]
     del calls[:]
     view.controls["slope"].value = 2
-    assert calls == [] and bytes(view.image.value) == expected  # shown without drawing
+    assert calls == [] and bytes(view.screen.png) == expected  # shown without drawing
     assert "b: slope = 2" in _shown(view)
 
 
@@ -261,7 +262,7 @@ def test_a_stored_frame_is_shown_while_another_frame_is_drawn_elsewhere():
         shown_at_once = done.wait(2)
     mover.join()
     assert shown_at_once, "a stored frame waited for the frame drawn elsewhere"
-    assert len(calls) == 2 and bytes(view.image.value) == view.frames[(("slope", 0),)][0]
+    assert len(calls) == 2 and bytes(view.screen.png) == view.frames[(("slope", 0),)][0]
 
 
 def test_neighbours_are_drawn_on_the_event_loop_after_a_pause_and_never_without_one(monkeypatch):
@@ -509,7 +510,7 @@ def test_a_reused_layout_draws_the_same_picture_as_a_fresh_constrained_layout():
     view = widgets.live(draw, figsize=(4, 3), slope=widgets.choice([-2, -1, 0, 1, 2], 0, "slope"))
     for value in (-2, -1, 1, 2):
         view.controls["slope"].value = value
-        assert bytes(view.image.value) == _constrained_png(draw, (4, 3), slope=value), value
+        assert bytes(view.screen.png) == _constrained_png(draw, (4, 3), slope=value), value
     assert _layouts_computed(view) == 1  # same axes, ticks and labels: laid out once
 
 
@@ -523,9 +524,9 @@ def test_a_new_tick_label_gets_its_own_layout():
 
     view = widgets.live(draw, figsize=(4, 3), top=widgets.choice([1, 1000, 1000000, 2], 1, "top"))
     view.controls["top"].value = 1000  # wider y tick labels: the left margin must grow
-    assert bytes(view.image.value) == _constrained_png(draw, (4, 3), top=1000)
+    assert bytes(view.screen.png) == _constrained_png(draw, (4, 3), top=1000)
     view.controls["top"].value = 1000000  # an offset text ("1e6") above the axes: the title moves up
-    assert bytes(view.image.value) == _constrained_png(draw, (4, 3), top=1000000)
+    assert bytes(view.screen.png) == _constrained_png(draw, (4, 3), top=1000000)
     view.controls["top"].value = 2  # labels 0.00 ... 2.00 differ from 0.0 ... 1.0 as well
     assert _layouts_computed(view) == 4
 
@@ -569,7 +570,7 @@ def test_a_tick_label_moved_to_the_axes_end_gets_its_own_layout():
 
     view = widgets.live(draw, figsize=(4, 3), right=widgets.choice([140, 100, 102], 140, "right"))
     view.controls["right"].value = 100  # "100" now sits on the right end, half of it past the axes
-    assert bytes(view.image.value) == _constrained_png(draw, (4, 3), right=100)
+    assert bytes(view.screen.png) == _constrained_png(draw, (4, 3), right=100)
     assert _layouts_computed(view) == 2
     view.controls["right"].value = 102  # "100" just inside the end: the layout with room for it serves
     assert _layouts_computed(view) == 2
@@ -589,7 +590,7 @@ def test_a_title_of_another_length_keeps_the_layout():
     view = widgets.live(draw, figsize=(3, 2), extra=widgets.choice([0, 1, 12], 0, "extra"))
     for extra in (1, 12):
         view.controls["extra"].value = extra  # the constrained layout leaves a title's width out: same axes
-        assert bytes(view.image.value) == _constrained_png(draw, (3, 2), extra=extra), extra
+        assert bytes(view.screen.png) == _constrained_png(draw, (3, 2), extra=extra), extra
     assert _layouts_computed(view) == 1
 
 
@@ -673,11 +674,40 @@ def test_sliders_of_a_view_have_one_description_width_and_a_fixed_track():
 
 def test_the_image_is_shown_at_its_own_pixel_size():
     view = widgets.live(_make_draw(), figsize=(4, 2), slope=widgets.choice([0, 1], 0, "slope"))
-    png = bytes(view.image.value)
+    png = bytes(view.screen.png)
     width = int.from_bytes(png[16:20], "big")
     assert width == round(4 * widgets._savefig_dpi())
-    assert view.image.layout.width == f"{width}px"  # not stretched to the output area
-    assert view.image.layout.max_width == "100%" and view.image.layout.height == "auto"  # shrinks when narrower
+    # The browser shows it at that width (frame_view.js reads the PNG header; the browser test checks the page).
+
+
+def test_a_frame_key_is_the_controls_option_indices_in_their_order():
+    controls = {"lr": widgets.choice([0.1, 0.3, 1.0], 0.3, "lr"), "opt": widgets.choice(["SGD", "Adam"], "SGD", "opt")}
+    assert widgets.frame_key(controls, {"lr": 1.0, "opt": "Adam"}) == "2,1"
+    assert widgets.frame_key(controls, {"opt": "SGD", "lr": 0.1}) == "0,0"  # the controls' order, not the dict's
+    assert widgets.frame_key(controls, {"lr": 0.5, "opt": "SGD"}) is None  # not an option: shown, never kept
+
+
+def test_the_browser_switches_on_the_selection_controls_own_indices():
+    view = widgets.live(_make_draw(), slope=widgets.choice([0, 1], 0, "slope"), label=widgets.choice(["a", "b"], "a", "l"))
+    assert view.screen.controls == [view.controls["slope"].model_id, view.controls["label"].model_id]
+    other = widgets.live(_make_draw(), slope=ipywidgets.IntSlider(0, 0, 3), label=widgets.choice(["a"], "a", "l"))
+    assert other.screen.controls == []  # a control without option indices: the kernel's frame is always shown
+    assert other.screen.key == ""
+
+
+def test_the_shown_frame_carries_its_key_and_frames_drawn_ahead_are_sent_to_the_browser(monkeypatch):
+    view = widgets.live(_make_draw(), slope=widgets.choice([0, 1, 2], 0, "slope"), label=widgets.choice(["a"], "a", "l"))
+    sent = []
+    monkeypatch.setattr(view.screen, "send", lambda content, buffers=None: sent.append((content, buffers)))
+    view.controls["slope"].value = 1
+    assert view.screen.key == "1,0" and bytes(view.screen.png) == view.frames[(("label", "a"), ("slope", 1))][0]
+    assert "slope = 1" in _shown(view) and sent == []  # a move's frame goes by the traits
+    assert view.draw_ahead()  # onward: slope 2
+    assert [(c["kind"], c["key"]) for c, _ in sent] == [("frame", "2,0")]
+    assert sent[0][1] == [view.frames[(("label", "a"), ("slope", 2))][0]] and "slope = 2" in re.sub(r"<[^>]+>", "", sent[0][0]["text"])
+    sent.clear()
+    view.screen._handle_custom_msg({"kind": "ready"}, [])  # a browser view opened later gets every stored frame
+    assert sorted(c["key"] for c, _ in sent) == ["0,0", "1,0", "2,0"]
 
 
 def test_live_and_choice_reject_bad_arguments():
