@@ -110,13 +110,28 @@ def time_view(view, settings: list[dict], repeats: int) -> list[dict]:
     return results
 
 
+def time_all_ahead(view) -> dict:
+    """How long the view takes, from scratch, to draw every setting ahead (what the kernel does while idle after
+    Run All, nearest settings first, sending each frame to the page): until then a jump far from the shown setting
+    can meet a setting not drawn yet."""
+    import time
+    view.frames, view.stored_bytes, view._largest, view._full, view._ahead = {}, 0, 0, False, None
+    view._last_move = None
+    view.frame(view.values())  # the shown setting, drawn when the cell ran
+    start, drawn = time.perf_counter(), 0
+    while view.draw_ahead():
+        drawn += 1
+    return {"drawn": drawn, "seconds": time.perf_counter() - start, "bytes": view.stored_bytes, "full": view._full}
+
+
 def probe(repeats: int = 3) -> None:
     """Time every registered live view of this kernel; print one MARKER line of JSON."""
     from helpers.widgets import REGISTRY
     out = []
     for view in REGISTRY:
         out.append({"name": view.name, "controls": list(view.controls), "own_view": True,
-                    "positions": time_view(view, sweep(view.controls), repeats)})
+                    "positions": time_view(view, sweep(view.controls), repeats), "ahead": time_all_ahead(view)})
+        view.redraw()
     print(MARKER + json.dumps(out))
 
 
@@ -149,17 +164,17 @@ def section(runs) -> Section:
     sec = Section("Slider latency in the kernel: one uncached render per setting (controls moved one at a time), "
                   "its parts, and a revisit of a stored frame",
                   ["lab / view", "settings", "first visit ms", "median ms", "max ms", "as before ms", "draw ms",
-                   "layout+render ms", "png ms", "png kB", "revisit ms", "slowest setting"])
+                   "layout+render ms", "png ms", "png kB", "revisit ms", "all drawn ahead s", "slowest setting"])
     for run in runs:
         if run.error:
-            sec.rows.append([run.name] + ["-"] * 10 + ["not measured: the lab failed"])
+            sec.rows.append([run.name] + ["-"] * 11 + ["not measured: the lab failed"])
             continue
         if run.probe_error:
-            sec.rows.append([run.name] + ["-"] * 10 + [f"probe failed: {run.probe_error}"])
+            sec.rows.append([run.name] + ["-"] * 11 + [f"probe failed: {run.probe_error}"])
             continue
         views = parse(run.probe_stdout)
         if not views:
-            sec.rows.append([run.name] + ["-"] * 10 + ["no live() view"])
+            sec.rows.append([run.name] + ["-"] * 11 + ["no live() view"])
         for view in views:
             sec.rows.append(view_row(run.name, view))
             first = _first_visit_median(view)
@@ -174,7 +189,9 @@ def section(runs) -> Section:
                      "as before = the same redraw the way it was done before (cleared figure, constrained layout on every draw), timed interleaved; "
                      "draw = the lab's draw(fig, ...); layout+render = axes placed (layout reused) and canvas drawn; "
                      "png = encoding; revisit = redraw of a setting already seen (stored frame), also what a "
-                     "learner's next step costs once the view has drawn it ahead while idle (helpers.widgets.PREFETCH)")
+                     "learner's next step costs once the view has drawn it ahead while idle (helpers.widgets.PREFETCH); "
+                     "all drawn ahead = from scratch, every other setting of the view drawn ahead, nearest first (what "
+                     "the kernel does while idle after Run All, each frame sent to the page): its count and seconds")
     if not runs:
         sec.notes.append("no notebooks/*.ipynb: nothing to measure")
     return sec
@@ -189,4 +206,12 @@ def view_row(lab: str, view: dict) -> list[str]:
     return [f"{lab}:{view['name']}", str(len(view["positions"])), ms(_first_visit_median(view)),
             ms(statistics.median(times)), ms(max(times)),
             ms(_median(view, "before")), ms(_median(view, "draw")), ms(_median(view, "render")), ms(_median(view, "png")), f"{size:.0f}",
-            ms(_median(view, "revisit")), f"{setting} ({ms(statistics.median(slowest['times']))} ms)"]
+            ms(_median(view, "revisit")), _ahead_cell(view.get("ahead")),
+            f"{setting} ({ms(statistics.median(slowest['times']))} ms)"]
+
+
+def _ahead_cell(ahead: dict | None) -> str:
+    if not ahead:
+        return "-"
+    full = ", stopped: budget full" if ahead["full"] else ""
+    return f"{ahead['seconds']:.1f} ({ahead['drawn']} settings, {ahead['bytes'] / 2**20:.1f} MB{full})"

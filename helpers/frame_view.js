@@ -15,6 +15,17 @@ function pngWidth(bytes) {
   return new DataView(bytes.buffer, bytes.byteOffset + 16, 4).getUint32(0);
 }
 
+async function controlModels(model) {
+  // The selection controls the key is made of; none (the kernel's frame always shown) if one cannot be found.
+  try {
+    const ids = model.get("controls") || [];
+    return await Promise.all(ids.map((id) => model.widget_manager.get_model(id.replace(MODEL_PREFIX, ""))));
+  } catch (error) {
+    console.warn("FrameView: controls not found, showing the kernel's frames only", error);
+    return [];
+  }
+}
+
 async function render({ model, el }) {
   el.classList.add("labs-screen");
   const numbers = document.createElement("pre");
@@ -27,11 +38,15 @@ async function render({ model, el }) {
   el.append(numbers, image);
 
   const frames = new Map(); // key -> {url, text, width, size}
-  let shown = null;
-  const ids = model.get("controls") || [];
-  const controls = await Promise.all(
-    ids.map((id) => model.widget_manager.get_model(id.replace(MODEL_PREFIX, ""))));
+  let shown = null; // the key on screen
+  let onScreen = null; // the blob URL on screen (its entry may have been replaced since)
+  const controls = await controlModels(model);
   const currentKey = () => controls.map((c) => c.get("index")).join(",");
+
+  function release(url) {
+    // A URL no entry holds and not on screen is freed.
+    if (url && url !== onScreen && ![...frames.values()].some((f) => f.url === url)) URL.revokeObjectURL(url);
+  }
 
   function store(key, text, buffer) {
     if (!buffer) return;
@@ -40,26 +55,30 @@ async function render({ model, el }) {
     const old = frames.get(key);
     // A kept setting's frame never changes (the kernel draws it once); "" is the one key of unkept frames.
     if (old && key !== "" && old.text === text && old.size === bytes.byteLength) return;
-    if (old && old.url !== image.src) URL.revokeObjectURL(old.url);
     const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
     frames.set(key, { url, text, width: pngWidth(bytes), size: bytes.byteLength });
+    if (old) release(old.url);
     if (key === shown) shown = null; // a new picture for the shown setting: show it again
   }
 
   function show(key) {
     const frame = frames.get(key);
     if (!frame || key === shown) return;
+    const previous = onScreen;
     shown = key;
+    onScreen = frame.url;
     image.style.width = `${frame.width}px`;
     image.src = frame.url;
     numbers.innerHTML = frame.text;
+    release(previous);
   }
 
-  // The frame the kernel set last (the controls' setting when it drew it).
+  // The frame the kernel set last (the controls' setting when it drew it). Shown if the controls are there, if
+  // it is never kept (key ""), or if nothing is shown yet (a view opened later: better than an empty picture).
   function fromTraits() {
     const key = model.get("key");
     store(key, model.get("text"), model.get("png"));
-    if (controls.length === 0 || key === "" || key === currentKey()) show(key); // "": a frame never kept
+    if (controls.length === 0 || key === "" || key === currentKey() || shown === null) show(key);
   }
 
   // A frame drawn ahead (or sent again for this view): kept, and shown if the controls are already there.
@@ -73,17 +92,31 @@ async function render({ model, el }) {
     show(currentKey()); // a setting not sent yet keeps the last picture until the kernel's arrives
   }
 
+  function onNewOptions() {
+    // Keys are option indices: with other options they mean other settings. Keep only what is on screen.
+    for (const [key, frame] of frames) if (frame.url !== onScreen) URL.revokeObjectURL(frame.url);
+    frames.clear();
+    shown = null;
+  }
+
   model.on("change", fromTraits); // once per update of key, png and text (sent together)
   model.on("msg:custom", onMessage);
-  for (const control of controls) control.on("change:index", onMove);
+  for (const control of controls) {
+    control.on("change:index", onMove);
+    control.on("change:_options_labels", onNewOptions);
+  }
   fromTraits();
   model.send({ kind: "ready" }); // the kernel answers with every frame it drew before this view existed
 
   return () => {
     model.off("change", fromTraits);
     model.off("msg:custom", onMessage);
-    for (const control of controls) control.off("change:index", onMove);
+    for (const control of controls) {
+      control.off("change:index", onMove);
+      control.off("change:_options_labels", onNewOptions);
+    }
     for (const frame of frames.values()) URL.revokeObjectURL(frame.url);
+    if (onScreen) URL.revokeObjectURL(onScreen);
     frames.clear();
   };
 }

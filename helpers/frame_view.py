@@ -14,6 +14,7 @@ frame is always shown, for controls without option indices). The browser code is
 from __future__ import annotations
 
 import pathlib
+import threading
 
 import anywidget
 import traitlets
@@ -24,14 +25,24 @@ def options(control) -> list:
     return list(getattr(control, "_options_values", None) or ())
 
 
+def keyable(control) -> bool:
+    """A control the page can key frames by: one selected option (its ``index`` a number) among options that
+    are all different (with two equal options, the kernel's value could not tell which index the page shows)."""
+    choices = options(control)
+    return (isinstance(getattr(control, "index", None), int) and bool(choices)
+            and all(choices.index(option) == i for i, option in enumerate(choices)))
+
+
 def frame_key(controls, values: dict) -> str | None:
     """The key of the frame at `values`: each control's option index, in the controls' order, comma-separated,
-    as the browser computes it from the controls' ``index``. None when a control has no options (not a
-    selection widget) or a value is not among them: such frames are shown by the kernel, never kept."""
+    as the browser computes it from the controls' ``index``. None (shown by the kernel, never kept in the page)
+    when a control is not keyable, a value is not among its options, or `values` names something else."""
+    if set(values) != set(controls) or not all(map(keyable, controls.values())):
+        return None
     parts = []
     for name, control in controls.items():
         choices = options(control)
-        if values.get(name) not in choices:
+        if values[name] not in choices:
             return None
         parts.append(str(choices.index(values[name])))
     return ",".join(parts)
@@ -49,14 +60,17 @@ class FrameView(anywidget.AnyWidget):
     def __init__(self, controls: dict, frames=None, **kwargs):
         """controls: name -> widget, in the order of the key. frames(): the (key, png, text) of every frame the
         kernel has stored, sent to a browser view that opens later (a view opened after frames were drawn)."""
-        kept = all(options(c) for c in controls.values())
+        kept = all(map(keyable, controls.values()))
         super().__init__(controls=[c.model_id for c in controls.values()] if kept else [], **kwargs)
         self._frames = frames or (lambda: [])
+        # hold_sync is not thread-safe, and redraws may run on two subshell threads at once: without the lock one
+        # message could carry one setting's key with another's picture, and the page would keep that pairing.
+        self._showing = threading.Lock()
         self.on_msg(self._on_browser)
 
     def show(self, key: str | None, png: bytes, text: str) -> None:
         """The frame at the controls' setting, set in one message (a frame with key None is shown, not kept)."""
-        with self.hold_sync():
+        with self._showing, self.hold_sync():
             self.key, self.png, self.text = key or "", png, text
 
     def push(self, key: str | None, png: bytes, text: str) -> None:

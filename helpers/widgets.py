@@ -130,6 +130,9 @@ def choice(options, value, description: str) -> widgets.ValueWidget:
     options = list(options)
     if not options:
         raise ValueError("choice() needs at least one option")
+    equal = [o for i, o in enumerate(options) if options.index(o) != i]
+    if equal:
+        raise ValueError(f"choice() needs options that are all different; {equal} equal earlier ones in {options}")
     if value not in options:
         raise ValueError(f"value {value!r} must be one of the options {options}")
     labels = [str(o) for o in options]

@@ -519,8 +519,22 @@ def _measure_latency(page, lab_name: str, steps: int = 4, moved_before: bool = F
     now, top = round(float(first["now"])), round(float(first["max"]))
     out, back = ("ArrowRight", "ArrowLeft") if top - now >= now else ("ArrowLeft", "ArrowRight")
     n = min(steps, top - now if out == "ArrowRight" else now)
-    new, new_messages = zip(*[_step_and_check(page, 0, out) for _ in range(n)], strict=True)
-    revisit, revisit_messages = zip(*[_step_and_check(page, 0, back) for _ in range(n)], strict=True)
+    assert n > 0, f"the first slider has nowhere to go: {first}"
+    assert page.evaluate("() => window.__labsMessages") > 0, "the page's WebSocket messages are not counted"
+    shown = {now: (_image_digest(page), _state(page)["text"])}  # slider position -> what the view showed there
+
+    def step(key: str) -> tuple[float, int]:
+        ms, messages = _step_and_check(page, 0, key)
+        state = _state(page)
+        here = (_image_digest(page), state["text"])
+        position = round(float(state["firstSlider"]["now"]))
+        assert shown.setdefault(position, here) == here, (
+            f"at slider position {position} the view shows another frame than on the first visit: "
+            f"{shown[position][1]!r} then {here[1]!r}")
+        return ms, messages
+
+    new, new_messages = zip(*[step(out) for _ in range(n)], strict=True)
+    revisit, revisit_messages = zip(*[step(back) for _ in range(n)], strict=True)
     # The frames of the settings just left are in the page: going back needs nothing from the kernel.
     assert set(revisit_messages) == {0}, (
         f"going back to settings already shown waited for messages from the kernel: {revisit_messages}")

@@ -685,6 +685,30 @@ def test_a_frame_key_is_the_controls_option_indices_in_their_order():
     assert widgets.frame_key(controls, {"lr": 1.0, "opt": "Adam"}) == "2,1"
     assert widgets.frame_key(controls, {"opt": "SGD", "lr": 0.1}) == "0,0"  # the controls' order, not the dict's
     assert widgets.frame_key(controls, {"lr": 0.5, "opt": "SGD"}) is None  # not an option: shown, never kept
+    assert widgets.frame_key(controls, {"lr": 0.1, "opt": "SGD", "extra": 1}) is None  # drawn with something else
+
+
+def test_equal_options_are_refused_or_never_kept_in_the_page():
+    with pytest.raises(ValueError, match=r"all different; \[1\.0\] equal earlier ones"):
+        widgets.choice([0.5, 1, 1.0, 2], 0.5, "x")
+    # A control built by hand with equal options: the kernel's value 1.0 cannot tell index 1 from index 2.
+    slider = ipywidgets.SelectionSlider(options=[0.5, 1, 1.0, 2], value=0.5)
+    view = widgets.live(_make_draw(), slope=slider)
+    assert view.screen.controls == [] and widgets.frame_key(view.controls, {"slope": 1.0}) is None
+
+
+def test_a_frame_is_shown_by_one_thread_at_a_time():
+    # ipywidgets' hold_sync is not thread-safe: two overlapping shows could send one setting's key with another's
+    # picture. While one show holds the lock, another waits.
+    view = widgets.live(_make_draw(), slope=widgets.choice([0, 1], 0, "slope"))
+    png, text = view.frame({"slope": 1})
+    done = threading.Event()
+    with view.screen._showing:
+        worker = threading.Thread(target=lambda: (view.screen.show("1", png, text), done.set()))
+        worker.start()
+        assert not done.wait(0.2) and view.screen.key == "0"
+    worker.join(5)
+    assert done.is_set() and view.screen.key == "1" and bytes(view.screen.png) == png
 
 
 def test_the_browser_switches_on_the_selection_controls_own_indices():
