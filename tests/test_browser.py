@@ -23,7 +23,8 @@ What it does, end to end, the way a learner would:
    while idle, unless ``LABS_PREFETCH=0``: then every new setting is drawn cold). Printed, and written to
    $LABS_LATENCY_JSON for ``python -m bench --only browser``; never asserted (speed goals live in the
    benchmark). What is asserted: a setting seen before is shown by the page itself, before any message
-   from the kernel arrives (the page counts the WebSocket messages it receives);
+   from the kernel arrives (the page counts the WebSocket messages it receives), with the picture and the
+   numbers of its first visit;
 7. checks that no cell printed a traceback, then shuts the lab's kernel down.
 
 It covers whatever ``notebooks/NN_*.ipynb`` exist. ``LABS_PORTS=8870-8879`` keeps JupyterLab in a port range.
