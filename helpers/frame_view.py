@@ -2,7 +2,7 @@
 
 A slider move used to reach the picture through the kernel: the control's message to the kernel, the kernel's
 new image back (about 20 ms in JupyterLab before the browser even loads it). ``FrameView`` keeps every frame
-the kernel sends in the browser, keyed by the controls' option indices (``frame_key``), and switches to a
+the kernel sends in the browser, keyed by the controls' option indices (``FrameView.key_of``), and switches to a
 kept frame on the control's own change in the page, with no kernel round trip. The kernel still sees every
 move (it draws the settings not sent yet), and sends each frame it draws ahead (``push``), so a learner's
 next step is usually already in the page.
@@ -34,10 +34,10 @@ def keyable(control) -> bool:
 
 
 def frame_key(controls, values: dict) -> str | None:
-    """The key of the frame at `values`: each control's option index, in the controls' order, comma-separated,
-    as the browser computes it from the controls' ``index``. None (shown by the kernel, never kept in the page)
-    when a control is not keyable, a value is not among its options, or `values` names something else."""
-    if set(values) != set(controls) or not all(map(keyable, controls.values())):
+    """The key of the frame at `values`: each keyable control's option index, in the controls' order,
+    comma-separated, as the browser computes it from the controls' ``index``. None (shown by the kernel, never
+    kept in the page) when a value is not among its control's options or `values` names something else."""
+    if set(values) != set(controls):
         return None
     parts = []
     for name, control in controls.items():
@@ -60,13 +60,18 @@ class FrameView(anywidget.AnyWidget):
     def __init__(self, controls: dict, frames=None, **kwargs):
         """controls: name -> widget, in the order of the key. frames(): the (key, png, text) of every frame the
         kernel has stored, sent to a browser view that opens later (a view opened after frames were drawn)."""
-        kept = all(map(keyable, controls.values()))
-        super().__init__(controls=[c.model_id for c in controls.values()] if kept else [], **kwargs)
+        self._kept = all(map(keyable, controls.values()))
+        super().__init__(controls=[c.model_id for c in controls.values()] if self._kept else [], **kwargs)
+        self._controls = dict(controls)
         self._frames = frames or (lambda: [])
         # hold_sync is not thread-safe, and redraws may run on two subshell threads at once: without the lock one
         # message could carry one setting's key with another's picture, and the page would keep that pairing.
         self._showing = threading.Lock()
         self.on_msg(self._on_browser)
+
+    def key_of(self, values: dict) -> str | None:
+        """The page's key of the frame at `values` (None: never kept, for controls that are not all keyable)."""
+        return frame_key(self._controls, values) if self._kept else None
 
     def show(self, key: str | None, png: bytes, text: str) -> None:
         """The frame at the controls' setting, set in one message (a frame with key None is shown, not kept)."""

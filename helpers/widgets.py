@@ -71,7 +71,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from .frame_view import FrameView, frame_key
+from .frame_view import FrameView
 from .frame_view import options as _options
 
 REGISTRY: list = []  # the LiveView of every live() call in this kernel; a re-run cell replaces its entry
@@ -422,7 +422,7 @@ class LiveView(widgets.VBox):
                     return png, text
                 self.frames[key] = png, text
                 if ahead:
-                    self.screen.push(frame_key(self.controls, values), png, _numbers_html(text))
+                    self.screen.push(self.screen.key_of(values), png, _numbers_html(text))
                 self.stored_bytes += len(png)
                 self._largest = max(self._largest, len(png))
                 while self.stored_bytes > CACHE_BYTES and len(self.frames) > 1:
@@ -434,11 +434,11 @@ class LiveView(widgets.VBox):
         """Show the frame at the controls' values (or at overrides, as the benchmark does)."""
         values = {**self.values(), **overrides}
         png, text = self.frame(values)
-        self.screen.show(frame_key(self.controls, values), png, _numbers_html(text))
+        self.screen.show(self.screen.key_of(values), png, _numbers_html(text))
 
     def _stored_frames(self) -> list[tuple]:
         """(key, png, numbers html) of every stored frame: what a browser view opened later is sent."""
-        return [(frame_key(self.controls, dict(values)), png, _numbers_html(text))
+        return [(self.screen.key_of(dict(values)), png, _numbers_html(text))
                 for values, (png, text) in list(self.frames.items())]
 
     def _on_change(self, change) -> None:

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import plotting, widgets  # noqa: E402
+from helpers import frame_view, plotting, widgets  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -682,10 +682,10 @@ def test_the_image_is_shown_at_its_own_pixel_size():
 
 def test_a_frame_key_is_the_controls_option_indices_in_their_order():
     controls = {"lr": widgets.choice([0.1, 0.3, 1.0], 0.3, "lr"), "opt": widgets.choice(["SGD", "Adam"], "SGD", "opt")}
-    assert widgets.frame_key(controls, {"lr": 1.0, "opt": "Adam"}) == "2,1"
-    assert widgets.frame_key(controls, {"opt": "SGD", "lr": 0.1}) == "0,0"  # the controls' order, not the dict's
-    assert widgets.frame_key(controls, {"lr": 0.5, "opt": "SGD"}) is None  # not an option: shown, never kept
-    assert widgets.frame_key(controls, {"lr": 0.1, "opt": "SGD", "extra": 1}) is None  # drawn with something else
+    assert frame_view.frame_key(controls, {"lr": 1.0, "opt": "Adam"}) == "2,1"
+    assert frame_view.frame_key(controls, {"opt": "SGD", "lr": 0.1}) == "0,0"  # the controls' order, not the dict's
+    assert frame_view.frame_key(controls, {"lr": 0.5, "opt": "SGD"}) is None  # not an option: shown, never kept
+    assert frame_view.frame_key(controls, {"lr": 0.1, "opt": "SGD", "extra": 1}) is None  # drawn with something else
 
 
 def test_equal_options_are_refused_or_never_kept_in_the_page():
@@ -694,7 +694,7 @@ def test_equal_options_are_refused_or_never_kept_in_the_page():
     # A control built by hand with equal options: the kernel's value 1.0 cannot tell index 1 from index 2.
     slider = ipywidgets.SelectionSlider(options=[0.5, 1, 1.0, 2], value=0.5)
     view = widgets.live(_make_draw(), slope=slider)
-    assert view.screen.controls == [] and widgets.frame_key(view.controls, {"slope": 1.0}) is None
+    assert view.screen.controls == [] and view.screen.key_of({"slope": 1.0}) is None
 
 
 def test_a_frame_is_shown_by_one_thread_at_a_time():
