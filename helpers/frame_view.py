@@ -25,12 +25,16 @@ def options(control) -> list:
     return list(getattr(control, "_options_values", None) or ())
 
 
+def equal_options(choices: list) -> list:
+    """The options equal to an earlier one (1.0 after 1): [] when all are different."""
+    return [option for i, option in enumerate(choices) if choices.index(option) != i]
+
+
 def keyable(control) -> bool:
     """A control the page can key frames by: one selected option (its ``index`` a number) among options that
     are all different (with two equal options, the kernel's value could not tell which index the page shows)."""
     choices = options(control)
-    return (isinstance(getattr(control, "index", None), int) and bool(choices)
-            and all(choices.index(option) == i for i, option in enumerate(choices)))
+    return isinstance(getattr(control, "index", None), int) and bool(choices) and not equal_options(choices)
 
 
 def frame_key(controls, values: dict) -> str | None:

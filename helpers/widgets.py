@@ -71,7 +71,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from .frame_view import FrameView
+from .frame_view import FrameView, equal_options
 from .frame_view import options as _options
 
 REGISTRY: list = []  # the LiveView of every live() call in this kernel; a re-run cell replaces its entry
@@ -130,7 +130,7 @@ def choice(options, value, description: str) -> widgets.ValueWidget:
     options = list(options)
     if not options:
         raise ValueError("choice() needs at least one option")
-    equal = [o for i, o in enumerate(options) if options.index(o) != i]
+    equal = equal_options(options)
     if equal:
         raise ValueError(f"choice() needs options that are all different; {equal} equal earlier ones in {options}")
     if value not in options:
